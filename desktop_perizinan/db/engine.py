@@ -1,0 +1,178 @@
+"""Engines and sessions for the two deployments: embedded SQLite and an office PostgreSQL.
+
+SQLite runs in WAL mode with ``synchronous=NORMAL`` and every transaction starts with
+``BEGIN IMMEDIATE``: the write lock is taken up front, so two clerks numbering at once queue
+instead of failing half-way with "database is locked" on the lock upgrade. PostgreSQL runs
+at READ COMMITTED; the places that must serialise (number counters, the audit head) lock
+their row with ``SELECT ... FOR UPDATE``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop_perizinan.errors import DatabaseError
+
+ENV_URL = "PERIZINAN_DB_URL"
+_NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb2", "smb3", "9p", "fuse.sshfs", "afs"}
+
+
+def default_sqlite_path() -> Path:
+    """The embedded database in the user's data folder (platformdirs)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("perizinan", "DPMPTSP")) / "perizinan.sqlite3"
+
+
+def resolve_url(cli_url: str | None = None) -> str:
+    """``--db URL``, else ``PERIZINAN_DB_URL``, else the SQLite file in the data folder."""
+    if cli_url:
+        return cli_url
+    env = os.environ.get(ENV_URL)
+    if env:
+        return env
+    path = default_sqlite_path()
+    return f"sqlite:///{path}"
+
+
+def is_network_path(path: Path) -> bool:
+    """True when ``path`` lives on a network share (SQLite there corrupts under concurrency)."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import ctypes
+
+        drive = os.path.splitdrive(os.path.abspath(text))[0]
+        if drive:
+            drive_remote = 4
+            return bool(ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote)
+        return False
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    resolved = str(Path(text).resolve())
+    best, best_type = "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
+            mount_point
+        ) > len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type in _NETWORK_FS
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """An engine configured for this application; refuses SQLite on a network share."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        path = sqlite_path(url)
+        if path is not None:
+            if is_network_path(path.parent if not path.exists() else path):
+                raise DatabaseError(
+                    f"Basis data SQLite tidak boleh diletakkan di folder jaringan ({path}): "
+                    "SQLite rusak bila dibuka beberapa PC sekaligus. Untuk beberapa PC, "
+                    "gunakan server PostgreSQL kantor; untuk satu PC, simpan di disk lokal."
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(
+            parsed,
+            pool_size=pool_size,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 10, "application_name": "perizinan"},
+        )
+    raise DatabaseError(
+        f"Jenis basis data '{backend}' tidak didukung. Gunakan SQLite atau PostgreSQL."
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        # Readers (the lists on screen) must not queue behind writers: WAL lets them read.
+        if conn.get_execution_options().get("read_only"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_postgresql(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+class Database:
+    """An engine and its session factory: what services receive (never a global)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = sessionmaker(
+            self.engine.execution_options(read_only=True), expire_on_commit=False
+        )
+
+    @property
+    def is_postgresql(self) -> bool:
+        return is_postgresql(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One use case, one transaction: commit on success, roll back on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A short session for queries; rolled back at the end."""
+        with self.read_sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def describe(self) -> str:
+        """A short description for the status bar, without the password."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite":
+            return f"SQLite {url.database}"
+        return f"PostgreSQL {url.host}:{url.port or 5432}/{url.database}"
+
+    def dispose(self) -> None:
+        self.engine.dispose()

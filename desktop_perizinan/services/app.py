@@ -1,0 +1,139 @@
+"""The composition root of the core: a database, the permit types, a clock, and the services.
+
+Nothing here is global: the command line and the desktop app each build one ``Services`` and
+pass it (or the piece they need) to whatever uses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_perizinan.db.engine import Database
+from desktop_perizinan.db.migrate import upgrade
+from desktop_perizinan.db.models import Case, FormVersion
+from desktop_perizinan.errors import UserError
+from desktop_perizinan.services import numbering
+from desktop_perizinan.workflow.calendar import WorkCalendar
+from desktop_perizinan.workflow.definition import PermitType
+from desktop_perizinan.workflow.loader import FormSet, load_forms, parse_office, parse_permit_type
+
+Clock = Callable[[], datetime]
+
+#: The forms shipped with the application (top-level ``forms/``, or next to a frozen build).
+DEFAULT_FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
+
+
+def system_clock() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class Services:
+    """Everything the screens and the command line call. Built once per process."""
+
+    def __init__(
+        self, db: Database, forms: FormSet, *, clock: Clock = system_clock, office_text: str = ""
+    ) -> None:
+        if forms.office is None:
+            problems = "; ".join(str(p) for p in forms.problems) or "berkas _kantor.toml hilang"
+            raise UserError(f"Konfigurasi kantor tidak dapat dibaca: {problems}")
+        from desktop_perizinan.services.books import BookService
+        from desktop_perizinan.services.casework import CaseWorkService
+        from desktop_perizinan.services.documents import DocumentService
+        from desktop_perizinan.services.intake import IntakeService
+        from desktop_perizinan.services.queries import CaseQueries
+        from desktop_perizinan.services.settings import SettingsService
+        from desktop_perizinan.services.users import UserService
+
+        self.db = db
+        self.forms = forms
+        self.office = forms.office
+        self.now = clock
+        self.office_text = office_text
+        self.calendar = WorkCalendar.from_office(forms.office)
+        self._definitions: dict[int, PermitType] = {}
+        self._form_version_ids: dict[str, int] = {}
+        self.settings = SettingsService(self)
+        self.users = UserService(self)
+        self.documents = DocumentService(self)
+        self.intake = IntakeService(self)
+        self.work = CaseWorkService(self)
+        self.queries = CaseQueries(self)
+        self.books = BookService(self)
+
+    @classmethod
+    def open(
+        cls, url: str, forms_dir: Path = DEFAULT_FORMS_DIR, *, clock: Clock = system_clock
+    ) -> Services:
+        """Open (and migrate) a database, load the permit types, register books and versions."""
+        db = Database(url)
+        try:
+            upgrade(db.engine)
+            office_file = forms_dir / "_kantor.toml"
+            office_text = office_file.read_text(encoding="utf-8") if office_file.is_file() else ""
+            services = cls(db, load_forms(forms_dir), clock=clock, office_text=office_text)
+            services.sync_configuration()
+        except BaseException:
+            db.dispose()
+            raise
+        return services
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # ------------------------------------------------------------------ configuration
+
+    def sync_configuration(self) -> None:
+        """Register the books of the office and of each type, and a snapshot of each form."""
+        office_text = self.office_text
+        with self.db.transaction() as session:
+            for book in self.office.books.values():
+                numbering.sync_book(session, book.code, book.title, book.pattern, book.yearly)
+            for pt in self.forms.types.values():
+                n = pt.numbering
+                numbering.sync_book(session, n.book, n.title, n.pattern, n.yearly)
+                self._form_version_ids[pt.code] = self._register_form(session, pt, office_text).id
+
+    def _register_form(self, session: Session, pt: PermitType, office_text: str) -> FormVersion:
+        digest = hashlib.sha256((pt.source_hash + office_text).encode()).hexdigest()
+        version = session.scalars(select(FormVersion).where(FormVersion.sha256 == digest)).first()
+        if version is None:
+            version = FormVersion(
+                code=pt.code,
+                sha256=digest,
+                file_name=pt.source_file,
+                source_text=pt.source_text,
+                office_text=office_text,
+                loaded_at=self.now(),
+            )
+            session.add(version)
+            session.flush()
+        self._definitions[version.id] = pt
+        return version
+
+    def permit_type(self, code: str) -> PermitType:
+        try:
+            return self.forms.types[code]
+        except KeyError:
+            raise UserError(f"Jenis izin '{code}' tidak dikenal atau berkasnya bermasalah.") from None
+
+    def form_version_id(self, code: str) -> int:
+        self.permit_type(code)
+        return self._form_version_ids[code]
+
+    def definition_for(self, session: Session, case: Case) -> PermitType:
+        """The definition a case started under, even if the file has changed since."""
+        cached = self._definitions.get(case.form_version_id)
+        if cached is not None:
+            return cached
+        version = session.get(FormVersion, case.form_version_id)
+        assert version is not None
+        office = parse_office(version.office_text, "_kantor.toml") if version.office_text else self.office
+        pt = parse_permit_type(version.source_text, version.file_name, office)
+        self._definitions[version.id] = pt
+        return pt

@@ -1,0 +1,392 @@
+"""Intake at the counter: the applicant by NIK, the permit type's fields, the checklist, the
+attachments, and either a resi with a registration number or a klarifikasi slip.
+
+One use case, one transaction: the applicant, the case, its checks, its attachments, the
+counter's leading steps, the registration number and the receipt are written together or not
+at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_perizinan.db.models import Applicant, Case, RequirementCheck, StepRecord
+from desktop_perizinan.errors import FieldErrors, PermissionDenied, ValidationError
+from desktop_perizinan.services import audit, numbering
+from desktop_perizinan.services.actor import Actor
+from desktop_perizinan.services.attachments import AttachmentIn, check_attachment, store_attachment
+from desktop_perizinan.services.steps import close_step, lock_case, open_step, state_of
+from desktop_perizinan.workflow import engine
+from desktop_perizinan.workflow.definition import (
+    TARGET_APPLICANT,
+    Action,
+    CaseStatus,
+    PermitType,
+    Requirement,
+)
+from desktop_perizinan.workflow.paths import service_total
+from desktop_perizinan.workflow.validators import clean_field, clean_name, clean_phone, parse_nik
+
+if TYPE_CHECKING:
+    from desktop_perizinan.services.app import Services
+
+#: The actions the counter performs while the applicant stands at the window.
+COUNTER_ACTIONS = frozenset({Action.SUBMISSION, Action.COMPLETENESS, Action.RECEIPT})
+CHANNELS = {"loket": "Loket", "daring": "Daring"}
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    form_code: str
+    nik: str
+    name: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    channel: str = "loket"
+    renewal: bool = False
+    fields: dict[str, str] = field(default_factory=dict)
+    present: frozenset[str] = frozenset()
+    attachments: tuple[AttachmentIn, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case_id: int
+    reg_number: str | None
+    status: CaseStatus
+    complete: bool
+    missing: tuple[str, ...]
+    due_at: datetime | None
+    document_id: int
+    document_title: str
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class ApplicantInfo:
+    nik: str
+    name: str
+    address: str
+    phone: str
+    email: str
+    cases: int
+
+
+def missing_requirements(pt: PermitType, renewal: bool, present: frozenset[str]) -> list[Requirement]:
+    return [r for r in pt.requirements_for(renewal) if r.mandatory and r.code not in present]
+
+
+def search_text(*parts: str | None) -> str:
+    return " ".join(p.lower() for p in parts if p)
+
+
+class IntakeService:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    # ------------------------------------------------------------------ look-ups
+
+    def find_applicant(self, nik: str) -> ApplicantInfo | None:
+        """A returning applicant, so the counter fills in at once."""
+        with self._s.db.reading() as session:
+            applicant = session.scalars(select(Applicant).where(Applicant.nik == nik.strip())).first()
+            if applicant is None:
+                return None
+            count = len(
+                session.scalars(select(Case.id).where(Case.applicant_id == applicant.id)).all()
+            )
+            return ApplicantInfo(
+                applicant.nik,
+                applicant.name,
+                applicant.address,
+                applicant.phone,
+                applicant.email,
+                count,
+            )
+
+    # ------------------------------------------------------------------ validation
+
+    def validate(self, request: IntakeRequest) -> tuple[PermitType, dict[str, str]]:
+        """Check everything before anything is written; all field messages at once."""
+        pt = self._s.permit_type(request.form_code)
+        errors: dict[str, str] = {}
+        cleaned: dict[str, str] = {}
+        try:
+            parse_nik(request.nik)
+        except ValidationError as exc:
+            errors["nik"] = exc.message
+        try:
+            clean_name(request.name)
+        except ValidationError as exc:
+            errors["nama"] = exc.message
+        try:
+            clean_phone(request.phone)
+        except ValidationError as exc:
+            errors["telepon"] = exc.message
+        if request.channel not in CHANNELS:
+            errors["kanal"] = "Kanal harus loket atau daring."
+        elif request.channel not in pt.channels:
+            errors["kanal"] = f"{pt.name} tidak menerima permohonan melalui kanal {request.channel}."
+        for spec in pt.fields:
+            try:
+                cleaned[spec.key] = clean_field(spec, request.fields.get(spec.key, ""))
+            except ValidationError as exc:
+                errors[spec.key] = exc.message
+        unknown = set(request.fields) - {f.key for f in pt.fields}
+        if unknown:
+            errors["fields"] = f"Isian tidak dikenal: {', '.join(sorted(unknown))}."
+        limit = self._s.settings.attachment_limit_bytes()
+        for item in request.attachments:
+            try:
+                check_attachment(item, limit)
+            except ValidationError as exc:
+                errors.setdefault("lampiran", exc.message)
+        if errors:
+            raise FieldErrors(errors)
+        return pt, cleaned
+
+    # ------------------------------------------------------------------ use cases
+
+    def submit(self, actor: Actor, request: IntakeRequest) -> IntakeResult:
+        """Take in an application; complete → registration number + resi, else klarifikasi."""
+        pt, values = self.validate(request)
+        now = self._s.now()
+        office = self._s.office
+        first = pt.first_step
+        if not engine.may_act(pt, office, engine.start_state(pt), actor.roles):
+            raise PermissionDenied(
+                f"Anda tidak berwenang menerima permohonan {pt.name} "
+                f"(langkah '{first.name}' milik {office.role_name(first.actor)})."
+            )
+        limit = self._s.settings.attachment_limit_bytes()
+        with self._s.db.transaction() as session:
+            applicant = self._upsert_applicant(session, request, now)
+            case = Case(
+                form_code=pt.code,
+                form_version_id=self._s.form_version_id(pt.code),
+                applicant_id=applicant.id,
+                channel=request.channel,
+                renewal=request.renewal,
+                status=CaseStatus.RUNNING.value,
+                current_step=first.id,
+                current_step_no=first.no,
+                field_values=values,
+                received_at=now,
+                created_by=actor.id,
+                search_text=search_text(applicant.name, applicant.nik),
+            )
+            session.add(case)
+            session.flush()
+            for requirement in pt.requirements_for(request.renewal):
+                session.add(
+                    RequirementCheck(
+                        case_id=case.id,
+                        code=requirement.code,
+                        name=requirement.name,
+                        mandatory=requirement.mandatory,
+                        present=requirement.code in request.present,
+                        checked_at=now,
+                        checked_by=actor.id,
+                    )
+                )
+            for item in request.attachments:
+                store_attachment(
+                    session, item, case_id=case.id, user_id=actor.id, when=now, max_bytes=limit
+                )
+            open_step(session, case, first, office=office, calendar=self._s.calendar, now=now)
+            session.flush()
+            audit.append(
+                session,
+                actor,
+                "permohonan.terima",
+                at=now,
+                case_id=case.id,
+                jenis=pt.code,
+                nik=applicant.nik,
+                kanal=request.channel,
+            )
+            result = self._run_counter_steps(session, actor, case, pt, request.present, now, request.note)
+            return result
+
+    def complete_return(
+        self,
+        actor: Actor,
+        case_id: int,
+        brought: frozenset[str],
+        *,
+        attachments: tuple[AttachmentIn, ...] = (),
+        note: str = "",
+    ) -> IntakeResult:
+        """The applicant came back with what was missing: tick it, and continue the file."""
+        now = self._s.now()
+        limit = self._s.settings.attachment_limit_bytes()
+        for item in attachments:
+            check_attachment(item, limit)
+        with self._s.db.transaction() as session:
+            case = lock_case(session, case_id)
+            pt = self._s.definition_for(session, case)
+            if case.status != CaseStatus.WAITING_APPLICANT.value:
+                raise ValidationError(
+                    f"Permohonan ini tidak sedang menunggu kelengkapan "
+                    f"(status: {CaseStatus(case.status).label})."
+                )
+            step = pt.step(case.current_step)
+            if not engine.may_act(pt, self._s.office, state_of(case), actor.roles) and not (
+                actor.roles & self._s.office.roles_acting_for("pemohon")
+            ):
+                raise PermissionDenied("Anda tidak berwenang menerima kelengkapan berkas.")
+            checks = {c.code: c for c in case.requirement_checks}
+            for code in brought:
+                if code in checks:
+                    checks[code].present = True
+                    checks[code].checked_at = now
+                    checks[code].checked_by = actor.id
+            for item in attachments:
+                store_attachment(
+                    session, item, case_id=case.id, user_id=actor.id, when=now, max_bytes=limit
+                )
+            state = engine.applicant_returned(pt, state_of(case))
+            case.status = state.status.value
+            open_step(session, case, step, office=self._s.office, calendar=self._s.calendar, now=now)
+            session.flush()
+            audit.append(
+                session,
+                actor,
+                "permohonan.kelengkapan_kembali",
+                at=now,
+                case_id=case.id,
+                dibawa=sorted(brought),
+            )
+            present = frozenset(c.code for c in case.requirement_checks if c.present)
+            return self._run_counter_steps(session, actor, case, pt, present, now, note)
+
+    # ------------------------------------------------------------------ internals
+
+    def _upsert_applicant(self, session: Session, request: IntakeRequest, now: datetime) -> Applicant:
+        nik = parse_nik(request.nik).nik
+        applicant = session.scalars(
+            select(Applicant).where(Applicant.nik == nik).with_for_update()
+        ).first()
+        name = clean_name(request.name)
+        phone = clean_phone(request.phone)
+        if applicant is None:
+            applicant = Applicant(nik=nik, name=name, created_at=now, updated_at=now)
+            session.add(applicant)
+        applicant.name = name
+        applicant.address = request.address.strip() or applicant.address or ""
+        applicant.phone = phone or applicant.phone or ""
+        applicant.email = request.email.strip() or applicant.email or ""
+        applicant.updated_at = now
+        session.flush()
+        return applicant
+
+    def _run_counter_steps(
+        self,
+        session: Session,
+        actor: Actor,
+        case: Case,
+        pt: PermitType,
+        present: frozenset[str],
+        now: datetime,
+        note: str,
+    ) -> IntakeResult:
+        """Walk the leading counter steps (submission, completeness, receipt) in one go."""
+        missing = missing_requirements(pt, case.renewal, present)
+        steps_closed = 0
+        while case.status == CaseStatus.RUNNING.value:
+            step = pt.step(case.current_step)
+            if step.action not in COUNTER_ACTIONS:
+                break
+            if not engine.may_act(pt, self._s.office, state_of(case), actor.roles):
+                break
+            record = _open_record(session, case)
+            if step.action is Action.COMPLETENESS:
+                back = next((o for o in step.outcomes if o.target == TARGET_APPLICANT), None)
+                onward = next((o for o in step.outcomes if o.target != TARGET_APPLICANT), None)
+                if missing and back is not None:
+                    outcome = back.code
+                    step_note = "Belum lengkap: " + "; ".join(r.name for r in missing)
+                else:
+                    outcome = (onward or step.outcomes[0]).code
+                    step_note = note or None
+            else:
+                outcome, step_note = step.outcomes[0].code, None
+            close_step(
+                session,
+                case,
+                record,
+                pt,
+                outcome,
+                note=step_note,
+                user_id=actor.id,
+                office=self._s.office,
+                calendar=self._s.calendar,
+                now=now,
+            )
+            steps_closed += 1
+        docs = self._s.documents
+        if case.status == CaseStatus.WAITING_APPLICANT.value:
+            version = docs.issue_klarifikasi(session, actor, case, pt, missing, note, now)
+            audit.append(
+                session,
+                actor,
+                "permohonan.klarifikasi",
+                at=now,
+                case_id=case.id,
+                kurang=[r.code for r in missing],
+            )
+            complete = False
+        elif steps_closed == 0 and case.reg_number is not None:
+            # The file went back from the back office and resumes there: reprint the receipt.
+            version = docs.latest_version(session, case.id, "resi")
+            complete = True
+        else:
+            if case.reg_number is None:
+                entry = numbering.take_number(
+                    session,
+                    self._s.office.registration_book,
+                    when=now,
+                    taken_by=actor.id,
+                    case_id=case.id,
+                    subject=f"Permohonan {pt.name}",
+                    addressee=case.applicant.name,
+                )
+                case.reg_number = entry.number
+                case.search_text = search_text(
+                    case.applicant.name, case.applicant.nik, entry.number
+                )
+                case.due_at = self._s.calendar.add(now, service_total(pt))
+            version = docs.issue_resi(session, actor, case, pt, now)
+            audit.append(
+                session, actor, "permohonan.resi", at=now, case_id=case.id, nomor=case.reg_number
+            )
+            complete = True
+        session.flush()
+        return IntakeResult(
+            case_id=case.id,
+            reg_number=case.reg_number,
+            status=CaseStatus(case.status),
+            complete=complete,
+            missing=tuple(r.name for r in missing),
+            due_at=case.due_at,
+            document_id=version.document_id,
+            document_title=version.document.title,
+            pdf=version.pdf,
+        )
+
+
+def _open_record(session: Session, case: Case) -> StepRecord:
+    record = session.scalars(
+        select(StepRecord)
+        .where(StepRecord.case_id == case.id, StepRecord.done_at.is_(None))
+        .order_by(StepRecord.id.desc())
+    ).first()
+    assert record is not None, "a running case always has an open step"
+    return record

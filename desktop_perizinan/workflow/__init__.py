@@ -1,0 +1,1 @@
+"""The SOP engine: permit-type definitions, steps, outcomes, working time. Pure Python."""

@@ -1,0 +1,161 @@
+"""Checks of what a clerk types: NIK, NPWP, NIB, phone, dates, numbers.
+
+Pure functions returning a cleaned value or raising :class:`ValidationError` with a sentence in
+Bahasa Indonesia that the screen shows beside the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from desktop_perizinan.errors import ValidationError
+from desktop_perizinan.workflow.definition import FieldType, FormField
+
+_DIGITS = re.compile(r"\D")
+
+
+@dataclass(frozen=True)
+class NikInfo:
+    """What a valid NIK tells: the region code, the birth date and the sex (+40 = female)."""
+
+    nik: str
+    province: str
+    birth_date: date
+    female: bool
+
+
+def parse_nik(text: str) -> NikInfo:
+    """Validate a NIK: 16 digits, a real date in positions 7–12 (day + 40 for women)."""
+    nik = text.strip().replace(" ", "").replace(".", "")
+    if not nik:
+        raise ValidationError("NIK wajib diisi.", "nik")
+    if not nik.isdigit() or len(nik) != 16:
+        raise ValidationError(f"NIK harus 16 angka (sekarang {len(nik)} karakter).", "nik")
+    if nik[:2] in ("00",) or int(nik[:2]) < 11:
+        raise ValidationError("Kode provinsi pada NIK (2 angka pertama) tidak dikenal.", "nik")
+    day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    female = day > 40
+    if female:
+        day -= 40
+    today = date.today()
+    century = 2000 if 2000 + year2 <= today.year else 1900
+    try:
+        birth = date(century + year2, month, day)
+    except ValueError:
+        raise ValidationError(
+            "Tanggal lahir pada NIK (angka ke-7 sampai ke-12) tidak valid.", "nik"
+        ) from None
+    if nik[12:] == "0000":
+        raise ValidationError("Nomor urut pada NIK (4 angka terakhir) tidak boleh 0000.", "nik")
+    return NikInfo(nik, nik[:2], birth, female)
+
+
+def sex_mismatch_warning(info: NikInfo, female: bool | None) -> str | None:
+    """A warning (not an error) when the declared sex does not match the NIK's date part."""
+    if female is None or female == info.female:
+        return None
+    expected = "perempuan" if info.female else "laki-laki"
+    return f"Menurut NIK, pemohon {expected}. Periksa kembali NIK atau jenis kelamin."
+
+
+def clean_phone(text: str, field: str = "telepon") -> str:
+    """Indonesian phone numbers: 08…, +62…, 62…, or a landline with area code; 9–15 digits."""
+    raw = text.strip()
+    if not raw:
+        return ""
+    if re.search(r"[^\d\s+()\-.]", raw):
+        raise ValidationError("Nomor telepon hanya boleh berisi angka, spasi, +, - dan ( ).", field)
+    digits = _DIGITS.sub("", raw)
+    if raw.startswith("+"):
+        if not digits.startswith("62"):
+            raise ValidationError("Nomor telepon luar negeri belum didukung; gunakan +62.", field)
+        digits = "0" + digits[2:]
+    elif digits.startswith("62"):
+        digits = "0" + digits[2:]
+    if not digits.startswith("0") or not 9 <= len(digits) <= 15:
+        raise ValidationError(
+            "Nomor telepon tidak valid; tulis misalnya 0812 3456 7890 atau (0627) 21234.", field
+        )
+    return digits
+
+
+def clean_npwp(text: str, field: str = "npwp") -> str:
+    """NPWP: 15 digits (old format, 99.999.999.9-999.999) or 16 digits (NIK-based)."""
+    digits = _DIGITS.sub("", text)
+    if len(digits) not in (15, 16):
+        raise ValidationError("NPWP harus 15 atau 16 angka.", field)
+    if len(digits) == 15:
+        d = digits
+        return f"{d[:2]}.{d[2:5]}.{d[5:8]}.{d[8]}-{d[9:12]}.{d[12:]}"
+    return digits
+
+
+def clean_nib(text: str, field: str = "nib") -> str:
+    """NIB from OSS: 13 digits."""
+    digits = _DIGITS.sub("", text)
+    if len(digits) != 13 or digits != text.strip().replace(" ", ""):
+        raise ValidationError("NIB harus 13 angka.", field)
+    return digits
+
+
+def clean_date(text: str, field: str = "tanggal") -> str:
+    """A date typed as DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD; stored as ISO."""
+    raw = text.strip()
+    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(raw, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise ValidationError("Tanggal tidak valid; tulis HH-BB-TTTT, misalnya 17-08-2026.", field)
+
+
+def clean_field(spec: FormField, value: object) -> str:
+    """Check one application field against its type; return the value to store."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if spec.required:
+            raise ValidationError(f"{spec.label} wajib diisi.", spec.key)
+        return ""
+    if len(text) > 2000:
+        raise ValidationError(f"{spec.label} terlalu panjang (maksimal 2.000 karakter).", spec.key)
+    match spec.type:
+        case FieldType.NUMBER:
+            cleaned = text.replace(".", "").replace(",", "")
+            if not cleaned.lstrip("-").isdigit():
+                raise ValidationError(f"{spec.label} harus berupa angka.", spec.key)
+            return cleaned
+        case FieldType.DATE:
+            return clean_date(text, spec.key)
+        case FieldType.CHOICE:
+            if text not in spec.choices:
+                raise ValidationError(
+                    f"{spec.label} harus salah satu dari: {', '.join(spec.choices)}.", spec.key
+                )
+            return text
+        case FieldType.NIK:
+            try:
+                return parse_nik(text).nik
+            except ValidationError as exc:
+                raise ValidationError(f"{spec.label}: {exc.message}", spec.key) from None
+        case FieldType.NPWP:
+            return clean_npwp(text, spec.key)
+        case FieldType.NIB:
+            return clean_nib(text, spec.key)
+        case FieldType.PHONE:
+            return clean_phone(text, spec.key)
+        case _:
+            return text
+
+
+def clean_name(text: str, field: str = "nama") -> str:
+    """A person's or institution's name: required, at most 300 characters, no control chars."""
+    name = " ".join(text.split())
+    if not name:
+        raise ValidationError("Nama wajib diisi.", field)
+    if len(name) > 300:
+        raise ValidationError("Nama terlalu panjang (maksimal 300 karakter).", field)
+    if any(ord(c) < 32 for c in name):
+        raise ValidationError("Nama berisi karakter yang tidak dapat dicetak.", field)
+    return name

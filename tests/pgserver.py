@@ -1,0 +1,192 @@
+"""A throwaway PostgreSQL cluster for one test session (no pytest in here).
+
+:func:`find_bindir` looks for the server binaries (``PERIZINAN_TEST_PG_BINDIR`` if set, else the
+newest ``/usr/lib/postgresql/*/bin``, else ``initdb`` on ``PATH``). :class:`ThrowawayCluster`
+runs ``initdb`` and ``pg_ctl`` in a fresh temporary directory: trust authentication, superuser
+``postgres``, listening on 127.0.0.1 only, on a free port, with the socket in the same
+directory, and durability switched off (a test cluster is thrown away, so fsync buys nothing).
+As root the binaries run as the ``postgres`` user through ``runuser``; otherwise as the
+current user. ``.ci/pg`` does the same in bash for ``.ci/run``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import glob
+import os
+import pwd
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+ENV_BINDIR = "PERIZINAN_TEST_PG_BINDIR"
+SERVER_OPTIONS = (
+    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+    "-c max_connections=200 -c shared_buffers=64MB"
+)
+
+
+class ClusterError(RuntimeError):
+    """The cluster could not be created or started; the message carries the server's log."""
+
+
+def _version_key(path: str) -> tuple[int, ...]:
+    match = re.search(r"/postgresql/([0-9.]+)/bin$", path)
+    if not match:
+        return (0,)
+    return tuple(int(part) for part in match.group(1).split(".") if part)
+
+
+def find_bindir() -> Path | None:
+    """The directory holding ``initdb``, ``pg_ctl`` and ``postgres``, or None."""
+    override = os.environ.get(ENV_BINDIR)
+    if override:
+        path = Path(override)
+        return path if (path / "initdb").is_file() else None
+    candidates = [os.path.dirname(path) for path in glob.glob("/usr/lib/postgresql/*/bin/initdb")]
+    if candidates:
+        return Path(max(candidates, key=_version_key))
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def in_ci() -> bool:
+    """True when the ``CI`` variable is set to anything but empty/0/false/no."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (the caller retries on a race)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ThrowawayCluster:
+    """``start()`` gives the URL of a fresh cluster; ``stop()`` removes every trace of it."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.root: Path | None = None
+        self.port: int | None = None
+        self._as_postgres = os.geteuid() == 0
+
+    @property
+    def datadir(self) -> Path:
+        assert self.root is not None
+        return self.root / "data"
+
+    @property
+    def logfile(self) -> Path:
+        assert self.root is not None
+        return self.root / "server.log"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        command = [str(self.bindir / args[0]), *args[1:]]
+        if self._as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        # cwd=/: as root the repository may sit where the postgres user cannot enter.
+        return subprocess.run(
+            command,
+            cwd="/",
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env={**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"},
+        )
+
+    def _log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.logfile.read_text(errors="replace")
+        except OSError:
+            return "(no server log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def start(self, attempts: int = 5) -> str:
+        if self._as_postgres:
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                raise ClusterError(
+                    "running as root but there is no 'postgres' user to run the server as"
+                ) from None
+            if shutil.which("runuser") is None:
+                raise ClusterError("running as root but 'runuser' is missing")
+        self.root = Path(tempfile.mkdtemp(prefix="perizinan-pg-"))
+        atexit.register(self.stop)
+        if self._as_postgres:
+            os.chown(self.root, owner.pw_uid, owner.pw_gid)
+        initdb = self._run(
+            "initdb",
+            "-D",
+            str(self.datadir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+            "--no-instructions",
+        )
+        if initdb.returncode != 0:
+            message = f"initdb failed ({initdb.returncode}):\n{initdb.stdout}\n{initdb.stderr}"
+            self.stop()
+            raise ClusterError(message)
+        last_error = ""
+        for _ in range(attempts):
+            port = free_port()
+            options = f"-c listen_addresses=127.0.0.1 -p {port} -k {self.root} {SERVER_OPTIONS}"
+            started = self._run(
+                "pg_ctl",
+                "-D",
+                str(self.datadir),
+                "-l",
+                str(self.logfile),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start",
+            )
+            if started.returncode == 0:
+                self.port = port
+                return self.url
+            last_error = f"{started.stdout}\n{started.stderr}\n{self._log_tail()}"
+            if "already in use" not in last_error:
+                break
+        self.stop()
+        raise ClusterError(f"pg_ctl start failed:\n{last_error}")
+
+    def stop(self) -> None:
+        """Stop the server (fast mode) and delete its directory; safe to call twice."""
+        if self.root is None:
+            return
+        root, self.root = self.root, None
+        if (root / "data" / "postmaster.pid").exists():
+            command = [str(self.bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "fast"]
+            command += ["-w", "-s", "stop"]
+            if self._as_postgres:
+                command = ["runuser", "-u", "postgres", "--", *command]
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                subprocess.run(command, cwd="/", capture_output=True, timeout=60, check=False)
+        shutil.rmtree(root, ignore_errors=True)
+        self.port = None
+
+    def version(self) -> str:
+        result = subprocess.run(
+            [str(self.bindir / "postgres"), "--version"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return result.stdout.strip()

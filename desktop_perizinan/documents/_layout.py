@@ -164,6 +164,7 @@ class Styles:
     bold: ParagraphStyle
     small: ParagraphStyle
     small_bold: ParagraphStyle
+    small_center: ParagraphStyle
     tiny: ParagraphStyle
     tiny_center: ParagraphStyle
     center: ParagraphStyle
@@ -207,6 +208,9 @@ def styles(size: float = 11.0) -> Styles:
         small=make("small", fontSize=small, leading=round(small * 1.25, 1)),
         small_bold=make(
             "small_bold", fontName=FONT_BOLD, fontSize=small, leading=round(small * 1.25, 1)
+        ),
+        small_center=make(
+            "small_center", fontSize=small, leading=round(small * 1.25, 1), alignment=TA_CENTER
         ),
         tiny=make("tiny", fontSize=tiny, leading=round(tiny * 1.25, 1), textColor=GREY),
         tiny_center=make(
@@ -554,7 +558,11 @@ def signature_block(
 
 def paraf_box(marks: Sequence[ParafMark], st: Styles, width: float, zone: str) -> Table:
     """The paraf box of a draft: role, name and initials with the time of each initial."""
-    header = [markup("<b>Paraf</b>", st.tiny), markup("<b>Jabatan / Nama</b>", st.tiny), ""]
+    header = [
+        markup("<b>Paraf</b>", st.tiny),
+        markup("<b>Jabatan / Nama</b>", st.tiny),
+        markup("<b>Waktu</b>", st.tiny),
+    ]
     rows: list[list[Any]] = [header]
     for mark in marks:
         rows.append(
@@ -574,7 +582,6 @@ def paraf_box(marks: Sequence[ParafMark], st: Styles, width: float, zone: str) -
         style=TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, GREY),
-                ("SPAN", (1, 0), (2, 0)),
                 ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ALIGN", (0, 0), (0, -1), "CENTER"),
@@ -587,16 +594,26 @@ def paraf_box(marks: Sequence[ParafMark], st: Styles, width: float, zone: str) -
     )
 
 
-def foot_row(left: Sequence[Flowable] | Flowable | None, right: Sequence[Flowable], width: float,
-             right_width: float) -> Flowable:
-    """Left block (QR or paraf box) beside the right-aligned signature block, kept together."""
+def foot_row(
+    left: Sequence[Flowable] | Flowable | None,
+    right: Sequence[Flowable],
+    width: float,
+    right_width: float,
+    *,
+    keep_with: Sequence[Flowable] = (),
+) -> Flowable:
+    """Left block (QR or paraf box) beside the right-aligned signature block.
+
+    ``keep_with`` (the closing sentence) stays on the same page as the signature, so that a
+    signature never stands alone on a continuation sheet.
+    """
     left_cell: Any = left if left is not None else ""
     table = Table(
         [[left_cell, "", list(right)]],
         colWidths=[width - right_width - 6 * mm, 6 * mm, right_width],
         style=_tight([("VALIGN", (0, 0), (0, 0), "BOTTOM")]),
     )
-    return KeepTogether([table])
+    return KeepTogether([*keep_with, table])
 
 
 def kv_table(

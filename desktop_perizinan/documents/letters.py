@@ -64,6 +64,7 @@ def _labelled_list(label: str, items: tuple[str, ...], st: L.Styles, width: floa
 
 def _foot(
     *,
+    keep_with: list[Flowable] | None = None,
     draft: bool,
     final: bool,
     number: str | None,
@@ -82,7 +83,7 @@ def _foot(
                 L.paraf_box(paraf, st, left_w, office.time_zone)]
     elif final and qr_payload and number:
         left = L.qr_block(qr_payload, number, st, left_w, 26 * mm)
-    return L.foot_row(left, signature, width, SIGN_WIDTH)
+    return L.foot_row(left, signature, width, SIGN_WIDTH, keep_with=keep_with or ())
 
 
 def _tembusan(items: tuple[str, ...], st: L.Styles, width: float) -> list[Flowable]:
@@ -186,11 +187,13 @@ def render_letter(ctx: LetterContext) -> bytes:
                             style=L.tight_style()), Spacer(1, 3 * mm)]
         lead = []
     closing = _CLOSINGS[ctx.kind] if ctx.closing is None else ctx.closing
+    keep: list[Flowable] = []
     if closing:
-        story += [L.para(closing, st.justify), Spacer(1, 5 * mm)]
+        keep = [L.para(closing, st.justify), Spacer(1, 5 * mm)]
     signature = L.signature_block(ctx.signatory, st, lead=lead, e_signed_by=ctx.e_signed_by)
     story.append(
         _foot(
+            keep_with=keep,
             draft=ctx.draft,
             final=ctx.is_final,
             number=ctx.number,

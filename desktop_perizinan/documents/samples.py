@@ -8,6 +8,7 @@ counter. Also usable by ``perizinan demo`` to show what the documents look like.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from desktop_perizinan.documents.contexts import (
     Applicant,
@@ -345,3 +346,64 @@ def sample_tanda_terima(office: OfficeProfile | None = None) -> TandaTerimaConte
         recipient_note="Pemohon (NIK 1211014507900003)",
         qr_payload=f"PRZ1|izin|{PERMIT_NUMBER}|c0ffee42",
     )
+
+
+def all_samples() -> dict[str, Any]:
+    """One context per document and variant, keyed by a file-name-friendly name."""
+    thermal = sample_office(resi_format="thermal")
+    return {
+        "resi": sample_resi(),
+        "resi_thermal": sample_resi(thermal),
+        "klarifikasi": sample_klarifikasi(),
+        "klarifikasi_thermal": sample_klarifikasi(thermal),
+        "disposisi": sample_disposisi(),
+        "permintaan_rekomendasi": sample_recommendation_request(),
+        "berita_acara": sample_berita_acara(),
+        "skrd": sample_skrd(),
+        "izin_draf": sample_permit(final=False),
+        "izin": sample_permit(),
+        "penolakan_draf": sample_rejection(final=False),
+        "penolakan": sample_rejection(),
+        "tanda_terima": sample_tanda_terima(),
+        "izin_a4": sample_permit(sample_office(paper="A4")),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m desktop_perizinan.documents.samples OUT [DPI]``: PDF and PNG of each sample.
+
+    The PNGs (page 1, via poppler's ``pdftoppm``) are what ``docs/documents/`` keeps so that a
+    layout change shows up in review.
+    """
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from desktop_perizinan.documents.pdf import render
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        print("pakai: python -m desktop_perizinan.documents.samples FOLDER [DPI]")
+        return 2
+    out = Path(args[0])
+    dpi = args[1] if len(args) > 1 else "80"
+    out.mkdir(parents=True, exist_ok=True)
+    pdftoppm = shutil.which("pdftoppm")
+    for name, ctx in all_samples().items():
+        pdf_path = out / f"{name}.pdf"
+        pdf_path.write_bytes(render(ctx))
+        if pdftoppm:
+            subprocess.run(
+                [pdftoppm, "-r", dpi, "-png", "-f", "1", "-l", "1", "-singlefile",
+                 str(pdf_path), str(out / name)],
+                check=True,
+            )
+        print(name)
+    if not pdftoppm:
+        print("pdftoppm (poppler-utils) tidak ada: hanya PDF yang dibuat")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

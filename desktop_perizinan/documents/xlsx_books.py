@@ -225,6 +225,11 @@ def _discard(ws: Any) -> None:
     writer = getattr(ws, "_writer", None)
     if writer is None:
         return
+    rows = getattr(ws, "_rows", None)
+    if rows is not None:  # end the row stream first, or it complains when collected
+        with contextlib.suppress(Exception):
+            rows.close()
+        ws._rows = None
     with contextlib.suppress(Exception):
         writer.close()
     with contextlib.suppress(Exception):

@@ -342,7 +342,8 @@ class _Reader:
                 self._wrong((*path, index), key, item, f"bagian [[{key}]]", f"[[{key}]]")
             else:
                 result.append(item)
-        return result
+        # Indexes must stay those of the file, or later problems would point at wrong lines.
+        return result if len(result) == len(value) else None
 
     def unknown_keys(
         self, table: Mapping[str, Any], where: KeyPath, allowed: Sequence[str], what: str
@@ -441,7 +442,8 @@ def _syntax_problem(error: str, text: str, file_name: str) -> FormProblem:
         line, column = int(match.group(1)), int(match.group(2))
         where = f" (kolom {column})"
     else:
-        line, where = text.count("\n") + 1, " (di akhir berkas)"
+        # "At end of document": point at the last written line, not at the empty one after it.
+        line, where = text.rstrip().count("\n") + 1, " (di akhir berkas)"
     for needle, message, fix in _SYNTAX_HINTS:
         if needle in detail:
             return FormProblem(file_name, line, f"penulisan TOML salah{where}: {message}", fix)
@@ -811,10 +813,13 @@ def parse_permit_type(text: str, file_name: str, office: OfficeConfig) -> Permit
     requirements = _read_requirements(r, data)
     fields = _read_fields(r, data)
     wording = _read_wording(r, data, fields)
-    steps = _read_steps(r, data, office)
+    read = _read_steps(r, data, office)
+    steps = read.steps
 
-    if steps:
+    if read.shaped:
         _check_flow(r, steps)
+    if read.shaped and read.complete:
+        # Documents, ranks and times mean something only when every step is fully known.
         _check_documents(r, steps, office, numbering)
         if declared_total is not None:
             _check_declared_total(r, steps, declared_total)
@@ -1118,38 +1123,52 @@ def _check_placeholders(
         )
 
 
-def _read_steps(r: _Reader, data: Mapping[str, Any], office: OfficeConfig) -> list[Step] | None:
+@dataclass
+class _Steps:
+    """The steps as far as they could be read.
+
+    ``steps`` holds every step that has an id and outcomes, with stand-ins for fields that
+    were wrong, so that the flow can still be checked (and its problems reported in the same
+    run) while, say, one actor is misspelt. ``complete`` says no stand-in was needed.
+    """
+
+    steps: list[Step]
+    shaped: bool  # every step has an id and outcomes: the graph is the file's graph
+    complete: bool  # every field of every step is valid
+
+
+def _read_steps(r: _Reader, data: Mapping[str, Any], office: OfficeConfig) -> _Steps:
     tables = r.table_list(data, (), "steps", required=True)
     if tables is None:
-        return None
+        return _Steps([], shaped=False, complete=False)
     if not tables:
         r.problem(("steps",), "belum ada langkah", "tambahkan bagian [[steps]]")
-        return None
-    steps: list[Step] = []
+        return _Steps([], shaped=False, complete=False)
+    result = _Steps([], shaped=True, complete=True)
     seen_ids: set[str] = set()
     seen_numbers: dict[int, str] = {}
-    ok = True
     for index, table in enumerate(tables):
-        step = _read_step(r, table, index, office, seen_ids)
+        step, complete = _read_step(r, table, index, office, seen_ids)
         if step is None:
-            ok = False
+            result.shaped = result.complete = False
             continue
-        if step.no in seen_numbers:
+        result.complete = result.complete and complete
+        if complete and step.no in seen_numbers:
             r.warn(
                 ("steps", index, "no"),
                 f'nomor langkah {step.no} juga dipakai langkah "{seen_numbers[step.no]}"',
             )
         seen_numbers.setdefault(step.no, step.id)
-        steps.append(step)
-    if not ok:
-        return None
-    _check_targets(r, steps)
-    return steps
+        result.steps.append(step)
+    if result.shaped:
+        _check_targets(r, result.steps)
+    return result
 
 
 def _read_step(
     r: _Reader, table: Mapping[str, Any], index: int, office: OfficeConfig, seen_ids: set[str]
-) -> Step | None:
+) -> tuple[Step | None, bool]:
+    """One step and whether all of it was valid; ``None`` without a usable id or outcomes."""
     where: KeyPath = ("steps", index)
     what = f"langkah ke-{index + 1}"
     r.unknown_keys(table, where, _STEP_KEYS, what)
@@ -1211,26 +1230,27 @@ def _read_step(
     outcomes = _read_outcomes(r, table, where, what)
 
     values = (step_id, no, name, actor, actor_label, action, time, time_text, inputs, output)
-    if any(v is None for v in values) or outcomes is None or document is False:
-        return None
-    assert step_id is not None and no is not None and name is not None and actor is not None
-    assert action is not None and time is not None and time_text is not None
-    assert actor_label is not None and inputs is not None and output is not None
-    return Step(
-        id=step_id,
-        no=no,
-        name=name.strip(),
-        actor=actor,
-        action=action,
-        time=time,
-        time_text=time_text.strip(),
-        outcomes=tuple(outcomes),
-        inputs=inputs.strip(),
-        output=output.strip(),
-        actor_label=actor_label.strip(),
-        document=document if isinstance(document, DocumentKind) else None,
-        book=book,
-        line=r.line(where),
+    complete = all(v is not None for v in values) and document is not False
+    if step_id is None or outcomes is None:
+        return None, False
+    return (
+        Step(
+            id=step_id,
+            no=no if no is not None else index + 1,
+            name=(name or "").strip(),
+            actor=actor or "",
+            action=action or Action.PROCESS,
+            time=time or Duration(),
+            time_text=(time_text or "").strip(),
+            outcomes=tuple(outcomes),
+            inputs=(inputs or "").strip(),
+            output=(output or "").strip(),
+            actor_label=(actor_label or "").strip(),
+            document=document if isinstance(document, DocumentKind) else None,
+            book=book,
+            line=r.line(where),
+        ),
+        complete,
     )
 
 
@@ -1401,7 +1421,7 @@ def _check_documents(
             r.warn(
                 ("steps", index),
                 "surat penolakan akan dinomori di buku izin; biasanya memakai buku surat keluar "
-                '(tambahkan book = "surat_keluar")',
+                f"kantor (tambahkan book = salah satu dari {_choices(office.books)})",
             )
 
     _check_numbered_before_issue(r, steps)

@@ -206,7 +206,7 @@ def service_total(pt: PermitType) -> Duration:
 
 
 def format_duration(duration: Duration) -> str:
-    """ "8 Hari 90 menit" as a person would say it: "8 Hari 1 Jam 30 Menit".
+    """Say "8 Hari 90 menit" as a person would: "8 Hari 1 Jam 30 Menit".
 
     Days stay days (a working day is not a fixed number of minutes); only minutes are split
     into hours for reading.

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from workflow.factories import DAIRI_HOURS, make_office, office
 
 from desktop_perizinan.workflow.calendar import (
     OFFICE_DAY_OFF_NAME,
@@ -14,7 +15,6 @@ from desktop_perizinan.workflow.calendar import (
     format_working_minutes,
 )
 from desktop_perizinan.workflow.durations import Duration
-from tests.workflow.factories import DAIRI_HOURS, make_office, office
 
 CAL = WorkCalendar(DAIRI_HOURS)
 

@@ -5,6 +5,14 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from workflow.factories import (
+    FORMS_DIR,
+    dairi,
+    make_office,
+    make_permit_type,
+    make_step,
+    office,
+)
 
 from desktop_perizinan.errors import UserError, ValidationError
 from desktop_perizinan.workflow.definition import (
@@ -36,20 +44,13 @@ from desktop_perizinan.workflow.engine import (
     draft_step_for,
     is_forward,
     may_act,
+    note_required,
     paraf_chain,
     reopen,
     roles_for_step,
     start_state,
     terminal_reachable,
     withdraw,
-)
-from tests.workflow.factories import (
-    FORMS_DIR,
-    dairi,
-    make_office,
-    make_permit_type,
-    make_step,
-    office,
 )
 
 NOTE = "Catatan uji"
@@ -100,7 +101,9 @@ def walk(
         assert may_act(pt, office(), state, {role})
         for other in ALL_ROLES - roles_for_step(pt, office(), pt.step(step_id)):
             assert not may_act(pt, office(), state, {other}), (step_id, other)
-        transition = apply_outcome(pt, state, outcome, NOTE)
+        # a note only where the rules demand one: the happy path must not ask for notes
+        needed = note_required(pt.step(step_id).outcome(outcome))  # type: ignore[arg-type]
+        transition = apply_outcome(pt, state, outcome, NOTE if needed else None)
         assert transition.before == state
         assert transition.step.id == step_id
         assert transition.outcome.code == outcome
@@ -305,14 +308,15 @@ def test_notes_are_required(step_id: str, outcome: str, note: str | None) -> Non
     assert apply_outcome(pt, state, outcome, "alasan").note == "alasan"
 
 
-def test_any_outcome_to_the_applicant_or_rejection_needs_a_note() -> None:
+def test_any_outcome_to_the_applicant_needs_a_note() -> None:
     pt = make_permit_type(
-        [make_step("cek", {"ok": "@terbit", "kurang": "@pemohon", "batal": "@ditolak"})]
+        [make_step("cek", {"ok": "@terbit", "kurang": "@pemohon", "diterima": "@ditolak"})]
     )
     state = start_state(pt)
-    for code in ("kurang", "batal"):
-        with pytest.raises(NoteRequired):
-            apply_outcome(pt, state, code)
+    with pytest.raises(NoteRequired):
+        apply_outcome(pt, state, "kurang")
+    # reaching "@ditolak" alone (the applicant signs for the letter) owes nobody a reason
+    assert apply_outcome(pt, state, "diterima").after.status is CaseStatus.REJECTED
     assert apply_outcome(pt, state, "ok").note is None
     assert apply_outcome(pt, state, "ok", "  tanpa catatan wajib ").note == "tanpa catatan wajib"
 

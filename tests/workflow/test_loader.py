@@ -105,6 +105,12 @@ def test_unterminated_string_is_explained(tmp_path: Path) -> None:
     assert_problem(problems, line_of(text, 'name = "KTP Ketua'), "tidak ditutup")
 
 
+def test_syntax_error_at_end_of_document_points_at_the_last_line(tmp_path: Path) -> None:
+    text = shipped(KESENIAN).rstrip() + "\nextra = [\n\n"
+    problems = load_broken(tmp_path, text)
+    assert_problem(problems, line_of(text, "extra = ["), "(di akhir berkas)")
+
+
 def test_missing_required_top_level_key(tmp_path: Path) -> None:
     text = edit(shipped(KESENIAN), 'product = "Nomor Induk Kesenian"\n', "")
     problems = load_broken(tmp_path, text)
@@ -293,6 +299,17 @@ def test_numbering_book_clashing_with_an_office_book(tmp_path: Path) -> None:
     )
 
 
+def test_rejection_numbered_in_the_permit_book_is_a_warning(office: OfficeConfig) -> None:
+    text = edit(shipped(DAIRI), 'book = "surat_keluar"\n', "")
+    pt = parse_permit_type(text, DAIRI, office)
+    header = line_of(text, "[[steps]]", after='id = "ttd_penolakan"')
+    assert pt.warnings == (
+        f"{DAIRI} baris {header}: surat penolakan akan dinomori di buku izin; biasanya memakai "
+        "buku surat keluar kantor (tambahkan book = salah satu dari registrasi, surat_keluar)",
+    )
+    assert pt.step("nomor_penolakan").book == "izin_lks_asing"
+
+
 # ---------------------------------------------------------------------- fields and wording
 
 
@@ -458,9 +475,10 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
     text = edit(text, 'actor = "kadis"', 'actor = "bupati"')
     text = edit(text, 'time = "30 menit"', 'time = "sebentar"')
     text = edit(text, 'type = "address"', 'type = "alamat"')
+    text = edit(text, 'lengkap = "verifikasi"', 'lengkap = "verifikasi_ba"')
     problems = load_broken(tmp_path, text)
     messages = " | ".join(p.message for p in problems)
-    for fragment in ("negatif", '"bupati"', "sebentar", '"alamat"'):
+    for fragment in ("negatif", '"bupati"', "sebentar", '"alamat"', "tidak dapat dicapai"):
         assert fragment in messages
 
 
@@ -519,6 +537,14 @@ def test_missing_folder(tmp_path: Path) -> None:
 def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     shutil.copy(FORMS_DIR / OFFICE, tmp_path / OFFICE)
     (tmp_path / KESENIAN).write_bytes(b"\xef\xbb\xbf" + shipped(KESENIAN).encode("utf-8"))
+    assert list(load_forms(tmp_path).types) == ["PASURUAN-NIK-KESENIAN"]
+
+
+def test_windows_line_endings(tmp_path: Path) -> None:
+    text = edit(shipped(KESENIAN), 'actor = "kadis"', 'actor = "kabag"')
+    problems = load_broken(tmp_path, text.replace("\n", "\r\n"))
+    assert_problem(problems, line_of(text, 'actor = "kabag"'), 'peran "kabag" tidak dikenal')
+    (tmp_path / BROKEN).write_bytes(shipped(KESENIAN).replace("\n", "\r\n").encode("utf-8"))
     assert list(load_forms(tmp_path).types) == ["PASURUAN-NIK-KESENIAN"]
 
 

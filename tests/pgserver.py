@@ -4,7 +4,8 @@
 newest ``/usr/lib/postgresql/*/bin``, else ``initdb`` on ``PATH``). :class:`ThrowawayCluster`
 runs ``initdb`` and ``pg_ctl`` in a fresh temporary directory: trust authentication, superuser
 ``postgres``, listening on 127.0.0.1 only, on a free port, with the socket in the same
-directory, and durability switched off (a test cluster is thrown away, so fsync buys nothing).
+directory, durability switched off (a test cluster is thrown away, so fsync buys nothing), and
+its files in RAM (/dev/shm) when there is room.
 As root the binaries run as the ``postgres`` user through ``runuser``; otherwise as the
 current user. ``.ci/pg`` does the same in bash for ``.ci/run``.
 """
@@ -24,6 +25,9 @@ import tempfile
 from pathlib import Path
 
 ENV_BINDIR = "PERIZINAN_TEST_PG_BINDIR"
+ENV_TMPDIR = "PERIZINAN_TEST_PG_TMPDIR"
+RAM_DISK = Path("/dev/shm")
+RAM_DISK_MIN_FREE = 1 << 30
 SERVER_OPTIONS = (
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
     "-c max_connections=200 -c shared_buffers=64MB"
@@ -57,6 +61,24 @@ def find_bindir() -> Path | None:
 def in_ci() -> bool:
     """True when the ``CI`` variable is set to anything but empty/0/false/no."""
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def cluster_parent_dir() -> str | None:
+    """Where the cluster's directory goes: RAM when there is room, else the usual temp dir.
+
+    On a disk, ``CREATE DATABASE ... TEMPLATE`` (once per test) takes 0.3-0.4 s here; on tmpfs
+    about 15 ms. ``PERIZINAN_TEST_PG_TMPDIR`` overrides the choice.
+    """
+    override = os.environ.get(ENV_TMPDIR)
+    if override:
+        return override
+    try:
+        info = os.statvfs(RAM_DISK)
+    except OSError:
+        return None
+    if os.access(RAM_DISK, os.W_OK) and info.f_bavail * info.f_frsize >= RAM_DISK_MIN_FREE:
+        return str(RAM_DISK)
+    return None
 
 
 def free_port() -> int:
@@ -121,7 +143,7 @@ class ThrowawayCluster:
                 ) from None
             if shutil.which("runuser") is None:
                 raise ClusterError("running as root but 'runuser' is missing")
-        self.root = Path(tempfile.mkdtemp(prefix="perizinan-pg-"))
+        self.root = Path(tempfile.mkdtemp(prefix="perizinan-pg-", dir=cluster_parent_dir()))
         atexit.register(self.stop)
         if self._as_postgres:
             os.chown(self.root, owner.pw_uid, owner.pw_gid)

@@ -142,8 +142,7 @@ class WorkCalendar:
         return cls(
             office.hours,
             office.days_off,
-            national_holidays=getattr(office, "national_holidays", True),
-            extra_workdays=getattr(office, "extra_workdays", ()),
+            extra_workdays=office.extra_workdays,
         )
 
     # ------------------------------------------------------------------ days

@@ -264,6 +264,8 @@ class OfficeConfig:
     books: dict[str, Book]
     registration_book: str = "registrasi"
     applicant_recorded_by: str = "front_office"
+    #: ISO dates the office works although the holiday package lists them (estimated dates)
+    extra_workdays: tuple[str, ...] = ()
 
     def roles_acting_for(self, step_actor: str) -> frozenset[str]:
         """The roles that may record a step whose SOP actor is ``step_actor``."""

@@ -488,7 +488,15 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-_OFFICE_KEYS = ("registration_book", "applicant_recorded_by", "roles", "hours", "days_off", "books")
+_OFFICE_KEYS = (
+    "registration_book",
+    "applicant_recorded_by",
+    "roles",
+    "hours",
+    "days_off",
+    "extra_workdays",
+    "books",
+)
 
 
 def parse_office(text: str, file_name: str = OFFICE_FILE) -> OfficeConfig:
@@ -499,7 +507,8 @@ def parse_office(text: str, file_name: str = OFFICE_FILE) -> OfficeConfig:
 
     roles = _office_roles(r, data)
     hours = _office_hours(r, data)
-    days_off = _office_days_off(r, data)
+    days_off = _office_dates(r, data, "days_off")
+    extra_workdays = _office_dates(r, data, "extra_workdays")
     books = _office_books(r, data)
 
     registration_book = r.text(data, (), "registration_book", required=False, default="registrasi")
@@ -529,10 +538,12 @@ def parse_office(text: str, file_name: str = OFFICE_FILE) -> OfficeConfig:
         raise FormFileError(r.problems)
     assert roles is not None and hours is not None and books is not None
     assert days_off is not None and registration_book is not None and recorder is not None
+    assert extra_workdays is not None
     return OfficeConfig(
         roles=roles,
         hours=hours,
         days_off=days_off,
+        extra_workdays=extra_workdays,
         books=books,
         registration_book=registration_book,
         applicant_recorded_by=recorder,
@@ -621,27 +632,29 @@ def _parse_hours(value: str) -> tuple[int, int] | None:
     return opening, closing
 
 
-def _office_days_off(r: _Reader, data: Mapping[str, Any]) -> tuple[str, ...] | None:
-    """The office's own days off.
+def _office_dates(
+    r: _Reader, data: Mapping[str, Any], key: str = "days_off"
+) -> tuple[str, ...] | None:
+    """A list of dates: the office's own days off, or its extra working days.
 
     Also accepted inside ``[hours]``: in TOML a key written below a table header belongs to
     that table, and ``days_off`` right under the weekday hours is the natural place to write
     it. Refusing that would punish an office for a rule nobody reads.
     """
-    where: KeyPath = ("days_off",)
-    value: object = data.get("days_off", [])
+    where: KeyPath = (key,)
+    value: object = data.get(key, [])
     hours = data.get("hours")
-    if isinstance(hours, dict) and "days_off" in hours:
-        if "days_off" in data:
+    if isinstance(hours, dict) and key in hours:
+        if key in data:
             r.problem(
-                ("hours", "days_off"),
-                "days_off ditulis dua kali (di atas dan di dalam [hours])",
+                ("hours", key),
+                f"{key} ditulis dua kali (di atas dan di dalam [hours])",
                 "hapus salah satunya",
             )
             return None
-        where, value = ("hours", "days_off"), hours["days_off"]
+        where, value = ("hours", key), hours[key]
     if not isinstance(value, list):
-        r._wrong(where, "days_off", value, "daftar tanggal", 'days_off = ["2025-01-02"]')
+        r._wrong(where, key, value, "daftar tanggal", 'days_off = ["2025-01-02"]')
         return None
     days: list[str] = []
     ok = True
@@ -657,7 +670,7 @@ def _office_days_off(r: _Reader, data: Mapping[str, Any]) -> tuple[str, ...] | N
         if day is None:
             r.problem(
                 (*where, index),
-                f"hari libur ke-{index + 1} ({item!s}) bukan tanggal yang sah",
+                f"tanggal ke-{index + 1} pada {key} ({item!s}) bukan tanggal yang sah",
                 'tulis tanggal sebagai "TTTT-BB-HH", misalnya "2025-01-02"',
             )
             ok = False

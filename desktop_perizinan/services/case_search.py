@@ -1,0 +1,335 @@
+"""Paged, filtered search over every case, for the Permohonan table (200,000 cases and more).
+
+The table asks for one page at a time (``search_page``) and for the total separately
+(``count``), so opening it or typing a letter costs one short indexed query, never a load of
+the whole table. "Contains" search by name, NIK, registration or permit number uses the
+trigram index made by migration 0002: FTS5 on SQLite, ``pg_trgm`` on PostgreSQL. Words shorter
+than three letters (which a trigram index cannot serve) fall back to ``LIKE``.
+
+Also here: :class:`DeskLookups`, the few read-only look-ups the back-office step dialogs need
+that :mod:`services.queries` does not give yet (an attachment's bytes, the draft text to edit,
+the number a numbering step will take). Each opens its own short reading session and returns
+plain values, so no widget holds a session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Literal
+
+from sqlalchemy import ColumnElement, Select, func, select, text
+from sqlalchemy.orm import Session
+
+from desktop_perizinan.db.models import (
+    Applicant,
+    Attachment,
+    AttachmentBlob,
+    Case,
+    NumberBook,
+    StepRecord,
+)
+from desktop_perizinan.errors import NotFound, ValidationError
+from desktop_perizinan.services import numbering
+from desktop_perizinan.workflow.definition import Action, CaseStatus, DocumentKind, PermitType
+from desktop_perizinan.workflow.placeholders import fill
+
+if TYPE_CHECKING:
+    from desktop_perizinan.services.app import Services
+
+SortKey = Literal["received_desc", "received_asc", "due_asc", "due_desc"]
+#: Words shorter than this cannot use a trigram index.
+TRIGRAM = 3
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the Permohonan screen filters on; the default is "every case, newest first"."""
+
+    text: str = ""
+    form_code: str | None = None
+    status: CaseStatus | None = None
+    step_id: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None  # inclusive
+    overdue: bool = False  # the open step is past its due time
+    sort: SortKey = "received_desc"
+
+    def words(self) -> list[str]:
+        return " ".join(self.text.lower().split()).split()
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    reference: str
+    reg_number: str | None
+    applicant_name: str
+    applicant_nik: str
+    form_code: str
+    permit_name: str
+    status: CaseStatus
+    step_no: int
+    step_name: str
+    received_at: datetime
+    due_at: datetime | None  # the whole service's due time
+    step_due_at: datetime | None  # the open step's due time (running cases)
+    permit_number: str | None
+    overdue: bool
+
+
+class CaseSearch:
+    """``search_page`` and ``count`` over the same filters (see module docstring)."""
+
+    def __init__(self, services: Services) -> None:
+        self._s = services
+        self._fts: bool | None = None
+        self._types: dict[int, PermitType] = {}
+
+    # ------------------------------------------------------------------ public
+
+    def search_page(self, filters: CaseFilters, offset: int, limit: int) -> list[CaseRow]:
+        now = self._s.now()
+        with self._s.db.reading() as session:
+            query = (
+                select(
+                    Case.id,
+                    Case.reg_number,
+                    Case.form_code,
+                    Case.form_version_id,
+                    Case.status,
+                    Case.current_step,
+                    Case.current_step_no,
+                    Case.received_at,
+                    Case.due_at,
+                    Case.permit_number,
+                    Applicant.name,
+                    Applicant.nik,
+                )
+                .join(Applicant, Applicant.id == Case.applicant_id)
+                .offset(max(0, offset))
+                .limit(max(0, limit))
+            )
+            query = self._where(session, query, filters, now)
+            query = query.order_by(*self._order(filters.sort))
+            rows = session.execute(query).all()
+            ids = [r.id for r in rows]
+            step_due: dict[int, datetime] = {}
+            if ids:
+                step_due = {
+                    case_id: due
+                    for case_id, due in session.execute(
+                        select(StepRecord.case_id, func.min(StepRecord.due_at))
+                        .where(StepRecord.case_id.in_(ids), StepRecord.done_at.is_(None))
+                        .group_by(StepRecord.case_id)
+                    )
+                }
+            result = []
+            for r in rows:
+                pt = self._permit_type(session, r.form_version_id)
+                try:
+                    step_name = pt.step(r.current_step).name
+                except KeyError:
+                    step_name = r.current_step
+                due = step_due.get(r.id)
+                result.append(
+                    CaseRow(
+                        id=r.id,
+                        reference=r.reg_number or f"K-{r.received_at:%Y}-{r.id:06d}",
+                        reg_number=r.reg_number,
+                        applicant_name=r.name,
+                        applicant_nik=r.nik,
+                        form_code=r.form_code,
+                        permit_name=pt.name,
+                        status=CaseStatus(r.status),
+                        step_no=r.current_step_no,
+                        step_name=step_name,
+                        received_at=r.received_at,
+                        due_at=r.due_at,
+                        step_due_at=due,
+                        permit_number=r.permit_number,
+                        overdue=due is not None and due < now,
+                    )
+                )
+            return result
+
+    def count(self, filters: CaseFilters) -> int:
+        now = self._s.now()
+        with self._s.db.reading() as session:
+            query = self._where(session, select(func.count(Case.id)), filters, now)
+            return int(session.scalar(query) or 0)
+
+    @property
+    def uses_index(self) -> bool:
+        """Whether text search runs on a trigram index (FTS5 or pg_trgm) on this database."""
+        with self._s.db.reading() as session:
+            if session.get_bind().dialect.name == "sqlite":
+                return self._has_fts(session)
+            return bool(
+                session.scalar(
+                    text("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_permohonan_search_trgm'")
+                )
+            )
+
+    # ------------------------------------------------------------------ internals
+
+    def _order(self, sort: SortKey) -> tuple[ColumnElement[object], ...]:
+        match sort:
+            case "received_asc":
+                return (Case.received_at.asc(), Case.id.asc())
+            case "due_asc":
+                return (Case.due_at.asc().nulls_last(), Case.id.asc())
+            case "due_desc":
+                return (Case.due_at.desc().nulls_last(), Case.id.desc())
+            case _:
+                return (Case.received_at.desc(), Case.id.desc())
+
+    def _where(
+        self, session: Session, query: Select[tuple[object, ...]], f: CaseFilters, now: datetime
+    ) -> Select[tuple[object, ...]]:
+        if f.form_code:
+            query = query.where(Case.form_code == f.form_code)
+        if f.status is not None:
+            query = query.where(Case.status == f.status.value)
+        if f.step_id:
+            query = query.where(Case.current_step == f.step_id)
+        if f.received_from is not None:
+            query = query.where(Case.received_at >= datetime.combine(f.received_from, time.min))
+        if f.received_to is not None:
+            end = datetime.combine(f.received_to + timedelta(days=1), time.min)
+            query = query.where(Case.received_at < end)
+        if f.overdue:
+            late = select(StepRecord.case_id).where(
+                StepRecord.done_at.is_(None), StepRecord.due_at < now
+            )
+            query = query.where(Case.id.in_(late))
+        words = f.words()
+        if words:
+            long_words = [w for w in words if len(w) >= TRIGRAM]
+            short_words = [w for w in words if len(w) < TRIGRAM]
+            if long_words and session.get_bind().dialect.name == "sqlite" and self._has_fts(session):
+                match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+                hits = text("SELECT rowid FROM permohonan_fts WHERE permohonan_fts MATCH :match")
+                query = query.where(
+                    Case.id.in_(hits.bindparams(match=match).columns(rowid=Case.id.type))
+                )
+            else:
+                short_words = words
+            for word in short_words:
+                query = query.where(Case.search_text.like(_contains(word), escape="\\"))
+        return query
+
+    def _has_fts(self, session: Session) -> bool:
+        if self._fts is None:
+            self._fts = bool(
+                session.scalar(
+                    text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'permohonan_fts'")
+                )
+            )
+        return self._fts
+
+    def _permit_type(self, session: Session, form_version_id: int) -> PermitType:
+        pt = self._types.get(form_version_id)
+        if pt is None:
+            case = session.scalars(
+                select(Case).where(Case.form_version_id == form_version_id).limit(1)
+            ).one()
+            pt = self._types[form_version_id] = self._s.definition_for(session, case)
+        return pt
+
+
+def _contains(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# ---------------------------------------------------------------------- desk look-ups
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    file_name: str
+    mime: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class NumberPreview:
+    """The number a numbering step will take if nobody else takes one first."""
+
+    book_code: str
+    book_title: str
+    number: str
+
+
+class DeskLookups:
+    """Read-only look-ups for the step dialogs (see the module docstring)."""
+
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    def attachment(self, attachment_id: int) -> AttachmentData:
+        with self._s.db.reading() as session:
+            row = session.execute(
+                select(Attachment.file_name, Attachment.mime, AttachmentBlob.data)
+                .join(AttachmentBlob, AttachmentBlob.id == Attachment.blob_id)
+                .where(Attachment.id == attachment_id)
+            ).first()
+            if row is None:
+                raise NotFound("Lampiran tidak ditemukan.")
+            return AttachmentData(row.file_name, row.mime, bytes(row.data))
+
+    def draft_text(self, case_id: int, kind: str, *, standard: bool = False) -> str:
+        """The text the drafter edits: the last draft's own text when the letter is being
+        redrafted after a return (so corrections are not lost), else the permit type's wording
+        filled in for this case; ``standard=True`` always gives the latter."""
+        with self._s.db.reading() as session:
+            case = self._case(session, case_id)
+            docs = self._s.documents
+            if not standard:
+                doc = docs.current_document(session, case_id, kind)
+                if doc is not None and doc.status != "final" and doc.versions:
+                    body = doc.versions[-1].body.get("body")
+                    if body:
+                        return str(body)
+            pt = self._s.definition_for(session, case)
+            template = (
+                pt.wording.permit_body
+                if kind == DocumentKind.PERMIT.value
+                else pt.wording.rejection_body
+            )
+            # The same values the service fills a draft with when no text is given.
+            values = docs._wording_values(session, case, pt)
+            return fill(template, values).strip("\n")
+
+    def number_preview(self, case_id: int) -> NumberPreview:
+        """The book and number the case's open numbering step would take now."""
+        now = self._s.now()
+        with self._s.db.reading() as session:
+            case = self._case(session, case_id)
+            pt = self._s.definition_for(session, case)
+            step = pt.step(case.current_step)
+            if step.action is not Action.NUMBER:
+                raise ValidationError("Langkah yang terbuka bukan langkah penomoran.")
+            # The same rule as casework's numbering handler.
+            book = step.book or (
+                pt.numbering.book if step.document is DocumentKind.PERMIT else "surat_keluar"
+            )
+            title = session.scalar(select(NumberBook.title).where(NumberBook.code == book)) or book
+            return NumberPreview(book, title, numbering.peek_number(session, book, now))
+
+    def _case(self, session: Session, case_id: int) -> Case:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"Permohonan {case_id} tidak ditemukan.")
+        return case
+
+
+__all__ = [
+    "AttachmentData",
+    "CaseFilters",
+    "CaseRow",
+    "CaseSearch",
+    "DeskLookups",
+    "NumberPreview",
+]

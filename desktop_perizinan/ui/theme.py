@@ -1,0 +1,74 @@
+"""Look and feel: the Fusion style on the platform's own palette, our stylesheet, our icons.
+
+Why Fusion: it draws the same on Windows and Linux and, since Qt 6.5, follows the system's
+light or dark colour scheme through the platform palette. The stylesheet therefore names
+palette roles (``palette(highlight)``) and never a light colour of its own; the few semantic
+colours it needs (error, warning, success) are chosen here from the palette's lightness so they
+stay readable on both schemes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+#: Top-level ``resources/`` (icons, stylesheet); next to the package in a frozen build too.
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+ICONS = RESOURCES / "icons"
+STYLE = RESOURCES / "style" / "app.qss"
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    """True when the window background is dark (the system runs a dark colour scheme)."""
+    palette = palette or QGuiApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def semantic_colors(palette: QPalette | None = None) -> dict[str, str]:
+    """Error / warning / success / muted colours readable on the current palette."""
+    if is_dark(palette):
+        return {"error": "#ff8a80", "warning": "#ffcc66", "ok": "#8fd694", "accent": "#7fb0ff"}
+    return {"error": "#b3261e", "warning": "#8a5a00", "ok": "#1e7a34", "accent": "#2f5f9e"}
+
+
+def color(name: str) -> QColor:
+    return QColor(semantic_colors()[name])
+
+
+def stylesheet() -> str:
+    """The application stylesheet with its ``@name@`` colour slots filled for this palette."""
+    text = STYLE.read_text(encoding="utf-8") if STYLE.is_file() else ""
+    for name, value in semantic_colors().items():
+        text = text.replace(f"@{name}@", value)
+    return text
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion + platform palette + stylesheet; call once, after the QApplication exists."""
+    app.setStyle("Fusion")
+    app.setStyleSheet(stylesheet())
+    app.setWindowIcon(app_icon())
+
+
+@cache
+def icon(name: str) -> QIcon:
+    """An SVG icon from ``resources/icons`` by name (scaled crisply at any device ratio)."""
+    path = ICONS / f"{name}.svg"
+    return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+@cache
+def app_icon() -> QIcon:
+    emblem = RESOURCES / "emblem.svg"
+    return QIcon(str(emblem)) if emblem.is_file() else icon("loket")
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Tag a widget for the stylesheet (``QLabel[role="error"]``) and re-polish it."""
+    widget.setProperty("role", role)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)

@@ -677,7 +677,6 @@ def kv_table(
     data: list[list[Any]] = []
     # Labels that fit on one line are plain table strings, not Paragraphs: a quarter of the
     # layout time of a letter went into wrapping labels that never wrap.
-    shift = ls.fontSize - ls.fontSize * _ascent(ls.fontName)
     for label, value in rows:
         cell = para(value, vs) if isinstance(value, str) else value
         fits = pdfmetrics.stringWidth(label, ls.fontName, ls.fontSize) <= label_width - 2
@@ -691,17 +690,9 @@ def kv_table(
                 ("TOPPADDING", (0, 0), (-1, -1), pad),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
                 ("FONT", (0, 0), (1, -1), ls.fontName, ls.fontSize, ls.leading),
-                # a table string sits one em below the cell top, a Paragraph one ascent
-                ("TOPPADDING", (0, 0), (1, -1), pad - shift),
             ]
         ),
     )
-
-
-@cache
-def _ascent(font: str) -> float:
-    """The font's ascent as a fraction of its size (where a Paragraph puts its baseline)."""
-    return pdfmetrics.getAscent(font, 1000) / 1000
 
 
 def numbered(items: Sequence[str], st: Styles, width: float, *, gap: float = 1.5) -> Table:

@@ -58,8 +58,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         services.close()
     print(f"Basis data demo : {url}")
-    print(f"Permohonan      : {summary.cases} ({summary.issued} izin terbit, "
-          f"{summary.rejected} ditolak)")
+    print(
+        f"Permohonan      : {summary.cases} ({summary.issued} izin terbit, "
+        f"{summary.rejected} ditolak)"
+    )
     print(f"Nomor diambil   : {len(summary.numbers)}")
     for number in summary.numbers:
         print(f"  {number}")

@@ -120,7 +120,9 @@ class Services:
         try:
             return self.forms.types[code]
         except KeyError:
-            raise UserError(f"Jenis izin '{code}' tidak dikenal atau berkasnya bermasalah.") from None
+            raise UserError(
+                f"Jenis izin '{code}' tidak dikenal atau berkasnya bermasalah."
+            ) from None
 
     def form_version_id(self, code: str) -> int:
         self.permit_type(code)
@@ -133,7 +135,11 @@ class Services:
             return cached
         version = session.get(FormVersion, case.form_version_id)
         assert version is not None
-        office = parse_office(version.office_text, "_kantor.toml") if version.office_text else self.office
+        office = (
+            parse_office(version.office_text, "_kantor.toml")
+            if version.office_text
+            else self.office
+        )
         pt = parse_permit_type(version.source_text, version.file_name, office)
         self._definitions[version.id] = pt
         return pt

@@ -207,7 +207,11 @@ class CaseSearch:
         if words:
             long_words = [w for w in words if len(w) >= TRIGRAM]
             short_words = [w for w in words if len(w) < TRIGRAM]
-            if long_words and session.get_bind().dialect.name == "sqlite" and self._has_fts(session):
+            if (
+                long_words
+                and session.get_bind().dialect.name == "sqlite"
+                and self._has_fts(session)
+            ):
                 match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
                 hits = text("SELECT rowid FROM permohonan_fts WHERE permohonan_fts MATCH :match")
                 query = query.where(
@@ -223,7 +227,9 @@ class CaseSearch:
         if self._fts is None:
             self._fts = bool(
                 session.scalar(
-                    text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'permohonan_fts'")
+                    text(
+                        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'permohonan_fts'"
+                    )
                 )
             )
         return self._fts

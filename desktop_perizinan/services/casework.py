@@ -369,7 +369,9 @@ def _sign(ctx: StepContext) -> None:
     mode = str(ctx.data.get("mode") or "basah")
     if mode not in SIGN_MODES:
         raise ValidationError("Cara tanda tangan harus basah atau elektronik.", "mode")
-    ref = ctx.services.documents.sign(ctx.session, ctx.actor, ctx.case, ctx.pt, doc, mode, ctx.data, ctx.now)
+    ref = ctx.services.documents.sign(
+        ctx.session, ctx.actor, ctx.case, ctx.pt, doc, mode, ctx.data, ctx.now
+    )
     ctx.record.data = {"document_id": doc.id, "mode": mode}
     ctx.produced.append(ref)
 

@@ -30,20 +30,62 @@ DEMO_PASSWORD = "rahasia123"
 #: (username, full name, roles, NIP, rank, title)
 DEMO_USERS: tuple[tuple[str, str, frozenset[str], str, str, str], ...] = (
     ("admin", "Administrator Sistem", frozenset({"admin"}), "", "", "Administrator"),
-    ("loket", "Rina Simanjuntak", frozenset({"front_office"}), "199003152015032004",
-     "Pengatur (II/c)", "Petugas Front Office"),
-    ("seksi", "Hotman Sitorus, S.E.", frozenset({"backoffice"}), "198205122009011003",
-     "Penata (III/c)", "Kepala Seksi Pelayanan II"),
-    ("teknis", "Ir. Lestari Boangmanalu", frozenset({"tim_teknis"}), "197911042006042008",
-     "Penata Tingkat I (III/d)", "Ketua Tim Teknis"),
-    ("kabid", "Dra. Marlina Sinaga", frozenset({"kabid"}), "197507191998032005",
-     "Pembina (IV/a)", "Kepala Bidang Pelayanan"),
-    ("sekretaris", "Jonner Tamba, S.H.", frozenset({"sekretaris"}), "197303031997031004",
-     "Pembina Tingkat I (IV/b)", "Sekretaris"),
-    ("kadis", "Drs. Marisi Sianturi, M.Si", frozenset({"kadis"}), "196511151986021002",
-     "Pembina Utama Muda (IV/c)", "Kepala Dinas"),
-    ("umum", "Tiurma Pasaribu", frozenset({"ksb_umum"}), "198408082010012011",
-     "Penata Muda Tingkat I (III/b)", "Kasubbag Umum"),
+    (
+        "loket",
+        "Rina Simanjuntak",
+        frozenset({"front_office"}),
+        "199003152015032004",
+        "Pengatur (II/c)",
+        "Petugas Front Office",
+    ),
+    (
+        "seksi",
+        "Hotman Sitorus, S.E.",
+        frozenset({"backoffice"}),
+        "198205122009011003",
+        "Penata (III/c)",
+        "Kepala Seksi Pelayanan II",
+    ),
+    (
+        "teknis",
+        "Ir. Lestari Boangmanalu",
+        frozenset({"tim_teknis"}),
+        "197911042006042008",
+        "Penata Tingkat I (III/d)",
+        "Ketua Tim Teknis",
+    ),
+    (
+        "kabid",
+        "Dra. Marlina Sinaga",
+        frozenset({"kabid"}),
+        "197507191998032005",
+        "Pembina (IV/a)",
+        "Kepala Bidang Pelayanan",
+    ),
+    (
+        "sekretaris",
+        "Jonner Tamba, S.H.",
+        frozenset({"sekretaris"}),
+        "197303031997031004",
+        "Pembina Tingkat I (IV/b)",
+        "Sekretaris",
+    ),
+    (
+        "kadis",
+        "Drs. Marisi Sianturi, M.Si",
+        frozenset({"kadis"}),
+        "196511151986021002",
+        "Pembina Utama Muda (IV/c)",
+        "Kepala Dinas",
+    ),
+    (
+        "umum",
+        "Tiurma Pasaribu",
+        frozenset({"ksb_umum"}),
+        "198408082010012011",
+        "Penata Muda Tingkat I (III/b)",
+        "Kasubbag Umum",
+    ),
 )
 
 DEMO_PROFILE = replace(
@@ -139,14 +181,21 @@ class DemoApplicant:
 
 
 DEMO_APPLICANTS = (
-    DemoApplicant("1211034508900003", "Ni Luh Putu Ayu Saraswati Dewi-Hernández O'Brien",
-                  "Jl. Sisingamangaraja No. 45, Sidikalang", "081234567890"),
-    DemoApplicant("1211031203850001", "Benget Tua Simamora", "Desa Bintang Hulu, Sidikalang",
-                  "082167788990"),
-    DemoApplicant("3514022011800002", "Yohanes Kristiawan", "Jl. Raya Raci Km. 9, Pasuruan",
-                  "081331234567"),
-    DemoApplicant("3514024407920004", "Siti Maimunah", "Dusun Krajan, Bangil, Pasuruan",
-                  "085233445566"),
+    DemoApplicant(
+        "1211034508900003",
+        "Ni Luh Putu Ayu Saraswati Dewi-Hernández O'Brien",
+        "Jl. Sisingamangaraja No. 45, Sidikalang",
+        "081234567890",
+    ),
+    DemoApplicant(
+        "1211031203850001", "Benget Tua Simamora", "Desa Bintang Hulu, Sidikalang", "082167788990"
+    ),
+    DemoApplicant(
+        "3514022011800002", "Yohanes Kristiawan", "Jl. Raya Raci Km. 9, Pasuruan", "081331234567"
+    ),
+    DemoApplicant(
+        "3514024407920004", "Siti Maimunah", "Dusun Krajan, Bangil, Pasuruan", "085233445566"
+    ),
 )
 
 
@@ -164,8 +213,11 @@ def default_data(action: Action, now: datetime, actor: Actor) -> dict[str, Any]:
     """What a user of each step would typically fill in."""
     match action:
         case Action.DISPOSITION:
-            return {"instructions": ["Proses lebih lanjut", "Koordinasikan/konfirmasikan"],
-                    "sifat": "Segera", "catatan": "Mohon diverifikasi sesuai standar pelayanan."}
+            return {
+                "instructions": ["Proses lebih lanjut", "Koordinasikan/konfirmasikan"],
+                "sifat": "Segera",
+                "catatan": "Mohon diverifikasi sesuai standar pelayanan.",
+            }
         case Action.INSPECTION:
             return {
                 "tanggal": now.date().isoformat(),
@@ -327,7 +379,9 @@ def run_demo(services: Services, clock: SteppingClock) -> ScenarioSummary:
 
 def _first_step(pt: PermitType, action: Action, document: str | None = None) -> str | None:
     for step in pt.steps:
-        if step.action is action and (document is None or (step.document and step.document.value == document)):
+        if step.action is action and (
+            document is None or (step.document and step.document.value == document)
+        ):
             return step.id
     return None
 
@@ -367,7 +421,9 @@ DEMO_START = datetime(2026, 11, 2, 7, 45)  # a Monday morning
 
 
 def demo_clock(start: date | None = None) -> SteppingClock:
-    return SteppingClock(DEMO_START if start is None else datetime.combine(start, DEMO_START.time()))
+    return SteppingClock(
+        DEMO_START if start is None else datetime.combine(start, DEMO_START.time())
+    )
 
 
 __all__ = [

@@ -316,11 +316,15 @@ class DocumentService:
         """Draft (or redraft after a return) the permit or the rejection letter."""
         doc = self.current_document(session, case.id, kind.value)
         if doc is None or doc.status == "final":
-            title = pt.wording.permit_title if kind is DocumentKind.PERMIT else (
-                pt.wording.rejection_subject
+            title = (
+                pt.wording.permit_title
+                if kind is DocumentKind.PERMIT
+                else (pt.wording.rejection_subject)
             )
             doc = self._new_document(session, case, kind.value, title, now)
-        template = pt.wording.permit_body if kind is DocumentKind.PERMIT else pt.wording.rejection_body
+        template = (
+            pt.wording.permit_body if kind is DocumentKind.PERMIT else pt.wording.rejection_body
+        )
         values = self._wording_values(session, case, pt)
         text = body if body is not None else fill(template, values).strip("\n")
         if "{" in fill(text, {**values, "nomor": "", "tanggal": ""}):
@@ -590,7 +594,9 @@ class DocumentService:
             .order_by(Paraf.at, Paraf.id)
         ).all()
         office = self._s.office
-        ordered = sorted(rows, key=lambda p: office.roles[p.role].rank if p.role in office.roles else 0)
+        ordered = sorted(
+            rows, key=lambda p: office.roles[p.role].rank if p.role in office.roles else 0
+        )
         return tuple(
             c.ParafMark(role=office.role_name(p.role), name=p.user.full_name, at=p.at)
             for p in ordered[: c.MAX_PARAF]
@@ -630,9 +636,11 @@ class DocumentService:
         body = fill(str(version.body.get("body", "")), late)
         signer = session.get(User, doc.signed_by) if doc.signed_by else None
         permit = doc.kind == DocumentKind.PERMIT.value
-        qr = qr_payload(doc.number, doc.verification_code) if (
-            not draft and doc.number and doc.verification_code
-        ) else None
+        qr = (
+            qr_payload(doc.number, doc.verification_code)
+            if (not draft and doc.number and doc.verification_code)
+            else None
+        )
         e_signed = None
         if not draft and doc.sign_mode == "elektronik" and signer is not None:
             e_signed = signer.full_name

@@ -79,7 +79,9 @@ class ApplicantInfo:
     cases: int
 
 
-def missing_requirements(pt: PermitType, renewal: bool, present: frozenset[str]) -> list[Requirement]:
+def missing_requirements(
+    pt: PermitType, renewal: bool, present: frozenset[str]
+) -> list[Requirement]:
     return [r for r in pt.requirements_for(renewal) if r.mandatory and r.code not in present]
 
 
@@ -96,7 +98,9 @@ class IntakeService:
     def find_applicant(self, nik: str) -> ApplicantInfo | None:
         """A returning applicant, so the counter fills in at once."""
         with self._s.db.reading() as session:
-            applicant = session.scalars(select(Applicant).where(Applicant.nik == nik.strip())).first()
+            applicant = session.scalars(
+                select(Applicant).where(Applicant.nik == nik.strip())
+            ).first()
             if applicant is None:
                 return None
             count = len(
@@ -133,7 +137,9 @@ class IntakeService:
         if request.channel not in CHANNELS:
             errors["kanal"] = "Kanal harus loket atau daring."
         elif request.channel not in pt.channels:
-            errors["kanal"] = f"{pt.name} tidak menerima permohonan melalui kanal {request.channel}."
+            errors["kanal"] = (
+                f"{pt.name} tidak menerima permohonan melalui kanal {request.channel}."
+            )
         for spec in pt.fields:
             try:
                 cleaned[spec.key] = clean_field(spec, request.fields.get(spec.key, ""))
@@ -212,7 +218,9 @@ class IntakeService:
                 nik=applicant.nik,
                 kanal=request.channel,
             )
-            result = self._run_counter_steps(session, actor, case, pt, request.present, now, request.note)
+            result = self._run_counter_steps(
+                session, actor, case, pt, request.present, now, request.note
+            )
             return result
 
     def complete_return(
@@ -254,7 +262,9 @@ class IntakeService:
                 )
             state = engine.applicant_returned(pt, state_of(case))
             case.status = state.status.value
-            open_step(session, case, step, office=self._s.office, calendar=self._s.calendar, now=now)
+            open_step(
+                session, case, step, office=self._s.office, calendar=self._s.calendar, now=now
+            )
             session.flush()
             audit.append(
                 session,
@@ -269,7 +279,9 @@ class IntakeService:
 
     # ------------------------------------------------------------------ internals
 
-    def _upsert_applicant(self, session: Session, request: IntakeRequest, now: datetime) -> Applicant:
+    def _upsert_applicant(
+        self, session: Session, request: IntakeRequest, now: datetime
+    ) -> Applicant:
         nik = parse_nik(request.nik).nik
         applicant = session.scalars(
             select(Applicant).where(Applicant.nik == nik).with_for_update()

@@ -128,7 +128,10 @@ class PgNotifyWatcher:
         while not self._stop.is_set():
             try:
                 with psycopg.connect(
-                    self._dsn, autocommit=True, connect_timeout=10, application_name="perizinan-listen"
+                    self._dsn,
+                    autocommit=True,
+                    connect_timeout=10,
+                    application_name="perizinan-listen",
                 ) as conn:
                     conn.execute(f'LISTEN "{self._channel}"')
                     self.listening.set()
@@ -139,7 +142,9 @@ class PgNotifyWatcher:
                         for note in conn.notifies(timeout=0.5):
                             self._emit(int(note.payload) if note.payload.isdigit() else None)
             except Exception:
-                log.warning("Koneksi pemberitahuan PostgreSQL terputus; mencoba lagi", exc_info=True)
+                log.warning(
+                    "Koneksi pemberitahuan PostgreSQL terputus; mencoba lagi", exc_info=True
+                )
             finally:
                 self.listening.clear()
             self._stop.wait(self._retry)

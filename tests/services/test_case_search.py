@@ -64,7 +64,10 @@ def test_filters(services, office, clock):
     search = CaseSearch(services)
     assert ids(search, CaseFilters(status=CaseStatus.ISSUED)) == [office["issued"]]
     assert ids(search, CaseFilters(status=CaseStatus.WAITING_APPLICANT)) == [office["waiting"]]
-    assert set(ids(search, CaseFilters(form_code=KESENIAN))) == {office["running"], office["waiting"]}
+    assert set(ids(search, CaseFilters(form_code=KESENIAN))) == {
+        office["running"],
+        office["waiting"],
+    }
     running = services.queries.case(office["running"])
     assert ids(search, CaseFilters(step_id=running.open_step.step_id, form_code=KESENIAN)) == [
         office["running"]

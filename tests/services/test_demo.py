@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from desktop_perizinan.services.demo import run_demo, write_outputs
 from desktop_perizinan.services.audit import verify_chain
+from desktop_perizinan.services.demo import run_demo, write_outputs
 
 
 def test_demo_scenario_on_both_databases(services, clock, tmp_path):

@@ -41,7 +41,24 @@ def test_dairi_permit_branch_with_one_paraf_returned(services, users, driver):
     assert "DRAF" in draft_text
     # 23 steps, one of them (18) twice, plus 17 redone: 25 records, all done.
     assert [t.step_no for t in view.timeline] == [
-        1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 17, 18, 19, 20, 21, 22, 23,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        16,
+        17,
+        18,
+        17,
+        18,
+        19,
+        20,
+        21,
+        22,
+        23,
     ]
     assert all(t.done_at is not None for t in view.timeline)
     # The permit book holds the number; the expedition book the delivery with the recipient.

@@ -12,8 +12,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage, QKeySequence, QPixmap
-from PySide6.QtGui import QShortcut
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -134,11 +143,9 @@ class DropList(QListWidget):
         else:
             event.ignore()
 
-    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self.count() == 0:
-            from PySide6.QtGui import QPainter
-
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().placeholderText().color())
             painter.drawText(
@@ -174,8 +181,7 @@ class AttachmentPanel(QWidget):
         self.remove_button.setAutoDefault(False)
         self.remove_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.remove_button.clicked.connect(self.remove_current)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Open), self, self.open_file_dialog,
-                  context=Qt.ShortcutContext.WindowShortcut)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Open), self, self.open_file_dialog)
 
         self.requirement = QComboBox(self)
         self.requirement.setFocusPolicy(Qt.FocusPolicy.ClickFocus)

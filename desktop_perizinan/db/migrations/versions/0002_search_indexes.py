@@ -71,7 +71,9 @@ _PG_NOTIFY = (
 def _has_fts5_trigram(bind: sa.Connection) -> bool:
     try:
         with bind.begin_nested():
-            bind.exec_driver_sql("CREATE VIRTUAL TABLE temp._probe USING fts5(x, tokenize='trigram')")
+            bind.exec_driver_sql(
+                "CREATE VIRTUAL TABLE temp._probe USING fts5(x, tokenize='trigram')"
+            )
             bind.exec_driver_sql("DROP TABLE temp._probe")
     except sa.exc.DBAPIError:
         return False

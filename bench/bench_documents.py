@@ -17,19 +17,19 @@ import io
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # noqa: E402
-import segno  # noqa: E402
-from reportlab.lib.units import mm  # noqa: E402
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table  # noqa: E402
+import segno
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-from desktop_perizinan.documents import _layout as L  # noqa: E402
-from desktop_perizinan.documents import samples  # noqa: E402
-from desktop_perizinan.documents.pdf import render  # noqa: E402
+from desktop_perizinan.documents import _layout as L
+from desktop_perizinan.documents import samples
+from desktop_perizinan.documents.pdf import render
 
 
 def bare_page(pagesize: tuple[float, float], font: str = "Helvetica") -> bytes:
@@ -51,15 +51,22 @@ def bare_page(pagesize: tuple[float, float], font: str = "Helvetica") -> bytes:
     return buffer.getvalue()
 
 
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    """Median CPU time of this thread per call, in milliseconds, after one warm-up call."""
+def cpu_ms(fn: Callable[[], object]) -> float:
+    """CPU time of this thread for one call, in milliseconds."""
+    start = time.thread_time()
     fn()
-    times = []
+    return (time.thread_time() - start) * 1000
+
+
+def interleaved(fns: Sequence[Callable[[], object]], runs: int) -> list[float]:
+    """Median CPU ms of each function, calls interleaved so that all see the same load."""
+    for fn in fns:
+        fn()  # warm-up: fonts, emblem, caches
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        start = time.thread_time()
-        fn()
-        times.append((time.thread_time() - start) * 1000)
-    return statistics.median(times)
+        for i, fn in enumerate(fns):
+            times[i].append(cpu_ms(fn))
+    return [statistics.median(t) for t in times]
 
 
 def main() -> int:
@@ -73,8 +80,6 @@ def main() -> int:
         "1/2 F4": L.half_page("F4"),
         "80 mm": (80 * mm, 250 * mm),
     }
-    floors = {k: median_ms(lambda s=s: bare_page(s), args.runs) for k, s in sizes.items()}
-    floors_ttf = {k: median_ms(lambda s=s: bare_page(s, L.FONT), args.runs) for k, s in sizes.items()}
     paper_of = {
         "resi": "1/2 F4",
         "resi_thermal": "80 mm",
@@ -90,18 +95,28 @@ def main() -> int:
     worst = worst_ttf = 0.0
     for name, ctx in samples.all_samples().items():
         paper = paper_of.get(name, "F4")
-        ms = median_ms(lambda ctx=ctx: render(ctx), args.runs)
-        ratio = ms / floors[paper]
-        ratio_ttf = ms / floors_ttf[paper]
+        size = sizes[paper]
+        ms, floor, floor_ttf = interleaved(
+            [
+                lambda ctx=ctx: render(ctx),
+                lambda size=size: bare_page(size),
+                lambda size=size: bare_page(size, L.FONT),
+            ],
+            args.runs,
+        )
+        ratio, ratio_ttf = ms / floor, ms / floor_ttf
         worst, worst_ttf = max(worst, ratio), max(worst_ttf, ratio_ttf)
         print(
-            f"{name:<24}{paper:<8}{ms:>7.1f}{floors[paper]:>8.1f}{ratio:>7.1f}"
-            f"{floors_ttf[paper]:>11.1f}{ratio_ttf:>11.1f}"
+            f"{name:<24}{paper:<8}{ms:>7.1f}{floor:>8.1f}{ratio:>7.1f}"
+            f"{floor_ttf:>11.1f}{ratio_ttf:>11.1f}"
         )
-    qr = median_ms(lambda: segno.make("PRZ|503/0007/IT-LKSA/DPMPTSPK/2026|ABCD-EF01", error="m"),
-                   args.runs)
+    (qr,) = interleaved(
+        [lambda: segno.make("PRZ|503/0007/IT-LKSA/DPMPTSPK/2026|ABCD-EF01", error="m")], args.runs
+    )
     print(f"segno.make (sebagian dari tiap dokumen final): {qr:.1f} ms")
-    print(f"rasio terburuk: {worst:.1f} (dasar Helvetica), {worst_ttf:.1f} (dasar TTF); sasaran <= 3")
+    print(
+        f"rasio terburuk: {worst:.1f} (dasar Helvetica), {worst_ttf:.1f} (dasar TTF); sasaran <= 3"
+    )
     return 0
 
 

@@ -471,9 +471,7 @@ class QrCode(Flowable):
         draw_qr(self.canv, self.qr, 0, 0, self.size, self.border)
 
 
-def draw_qr(
-    c: Canvas, qr: segno.QRCode, x: float, y: float, size: float, border: int = 2
-) -> None:
+def draw_qr(c: Canvas, qr: segno.QRCode, x: float, y: float, size: float, border: int = 2) -> None:
     """Draw ``qr`` in a ``size`` square at (x, y) (bottom-left), quiet zone included.
 
     The modules are written as literal PDF operators in a coordinate system of one unit per
@@ -817,7 +815,6 @@ def measure(story: Sequence[Flowable], width: float) -> float:
     return total + previous_after
 
 
-
 class CheckBox(Flowable):
     """A tick box for printed choices (sifat, disposition instructions)."""
 
@@ -862,5 +859,7 @@ def choices(
     return Table(
         cells,
         colWidths=[box_w, col_w - box_w] * columns,
-        style=_tight([("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("TOPPADDING", (0, 0), (0, -1), 0.5)]),
+        style=_tight(
+            [("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("TOPPADDING", (0, 0), (0, -1), 0.5)]
+        ),
     )

@@ -87,7 +87,10 @@ def wording_placeholders(template: str) -> tuple[str, ...]:
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise WordingError(f"Teks surat tidak dapat dibaca: kurung kurawal tidak seimbang ({exc}).")
+        raise WordingError(
+            f"Teks surat tidak dapat dibaca: kurung kurawal tidak seimbang ({exc}). "
+            "Tulis {{ atau }} untuk kurung kurawal biasa."
+        ) from exc
     for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
@@ -419,12 +422,12 @@ class SkrdContext:
 
     @property
     def amount_text(self) -> str:
-        """"Rp 150.000"."""
+        """ "Rp 150.000"."""
         return format_rupiah(self.amount)
 
     @property
     def amount_in_words(self) -> str:
-        """"Seratus lima puluh ribu rupiah"."""
+        """ "Seratus lima puluh ribu rupiah"."""
         return rupiah_words(self.amount)
 
     @property

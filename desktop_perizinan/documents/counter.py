@@ -61,9 +61,7 @@ def _sign_cell(caption: str, name: str, st: L.Styles, space: float) -> list[Flow
 # ---------------------------------------------------------------------------------------- resi
 
 
-def _checklist_table(
-    items: tuple[tuple[str, bool], ...], st: L.Styles, width: float
-) -> Table:
+def _checklist_table(items: tuple[tuple[str, bool], ...], st: L.Styles, width: float) -> Table:
     rows: list[list[Any]] = [
         [
             L.markup("<b>No</b>", st.cell_center),
@@ -159,9 +157,7 @@ def render_resi(ctx: ResiContext) -> bytes:
         "dalam hari kerja sesuai standar pelayanan."
     )
     story.append(L.para(note, st.tiny))
-    return _build_slip(
-        ctx.office, story, title=f"Resi {ctx.registration_number}", thermal=False
-    )
+    return _build_slip(ctx.office, story, title=f"Resi {ctx.registration_number}", thermal=False)
 
 
 def _thermal_pairs(rows: list[tuple[str, Any]], st: L.Styles) -> list[Flowable]:
@@ -265,9 +261,7 @@ def render_klarifikasi(ctx: KlarifikasiContext) -> bytes:
         story.append(Spacer(1, 1.5 * mm))
     if ctx.received:
         story.append(
-            L.markup(
-                "<b>Sudah diserahkan:</b> " + L.esc("; ".join(ctx.received)) + ".", st.tiny
-            )
+            L.markup("<b>Sudah diserahkan:</b> " + L.esc("; ".join(ctx.received)) + ".", st.tiny)
         )
         story.append(Spacer(1, 1.5 * mm))
     story.append(

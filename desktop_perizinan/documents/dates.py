@@ -45,7 +45,7 @@ def day_name(d: date) -> str:
 
 
 def format_date(d: date, *, with_day: bool = False) -> str:
-    """"22 November 2026", or "Minggu, 22 November 2026" with ``with_day``.
+    """ "22 November 2026", or "Minggu, 22 November 2026" with ``with_day``.
 
     A ``datetime`` is accepted and its time ignored.
     """
@@ -54,16 +54,16 @@ def format_date(d: date, *, with_day: bool = False) -> str:
 
 
 def format_date_numeric(d: date) -> str:
-    """"22-11-2026": for narrow columns (thermal receipts, tables)."""
+    """ "22-11-2026": for narrow columns (thermal receipts, tables)."""
     return f"{d.day:02d}-{d.month:02d}-{d.year}"
 
 
 def format_time(dt: datetime) -> str:
-    """"10.42": Indonesian writes the hour and minute with a dot."""
+    """ "10.42": Indonesian writes the hour and minute with a dot."""
     return f"{dt.hour:02d}.{dt.minute:02d}"
 
 
 def format_datetime(dt: datetime, *, with_day: bool = False, zone: str = "WIB") -> str:
-    """"22 November 2026 pukul 10.42 WIB"; ``zone=""`` leaves the time-zone label out."""
+    """ "22 November 2026 pukul 10.42 WIB"; ``zone=""`` leaves the time-zone label out."""
     text = f"{format_date(dt, with_day=with_day)} pukul {format_time(dt)}"
     return f"{text} {zone}" if zone else text

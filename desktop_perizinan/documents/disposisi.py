@@ -49,14 +49,26 @@ def render_disposisi(ctx: DisposisiContext) -> bytes:
     ] or [value("-")]
 
     rows: list[list[Any]] = [
-        [label("Surat dari"), value(ctx.letter_from), label("Diterima tanggal"),
-         value(format_date(ctx.received_date))],
-        [label("Nomor surat"), value(ctx.letter_number), label("Nomor agenda"),
-         value(ctx.agenda_number)],
+        [
+            label("Surat dari"),
+            value(ctx.letter_from),
+            label("Diterima tanggal"),
+            value(format_date(ctx.received_date)),
+        ],
+        [
+            label("Nomor surat"),
+            value(ctx.letter_number),
+            label("Nomor agenda"),
+            value(ctx.agenda_number),
+        ],
         [label("Tanggal surat"), value(format_date(ctx.letter_date)), label("Sifat"), sifat],
         [label("Hal"), value(ctx.hal), "", ""],
-        [[label("Diteruskan kepada Sdr.:"), Spacer(1, 1 * mm), *recipients], "",
-         [label("Dengan hormat harap:"), Spacer(1, 1 * mm), instructions], ""],
+        [
+            [label("Diteruskan kepada Sdr.:"), Spacer(1, 1 * mm), *recipients],
+            "",
+            [label("Dengan hormat harap:"), Spacer(1, 1 * mm), instructions],
+            "",
+        ],
         [[label("Catatan:"), Spacer(1, 1 * mm), value(ctx.notes or "-")], "", "", ""],
     ]
     grid = Table(

@@ -52,11 +52,17 @@ def _titled(title: str, st: L.Styles) -> Flowable:
 
 
 def _labelled_list(label: str, items: tuple[str, ...], st: L.Styles, width: float) -> Table:
-    """"Dasar : 1. ... 2. ..." with the list hanging beside the label."""
+    """ "Dasar : 1. ... 2. ..." with the list hanging beside the label."""
     label_w = 28 * mm
     colon = 4 * mm
     return Table(
-        [[L.para(label, st.body), L.para(":", st.body), L.numbered(items, st, width - label_w - colon)]],
+        [
+            [
+                L.para(label, st.body),
+                L.para(":", st.body),
+                L.numbered(items, st, width - label_w - colon),
+            ]
+        ],
         colWidths=[label_w, colon, width - label_w - colon],
         style=L.tight_style(),
     )
@@ -79,8 +85,11 @@ def _foot(
     left_w = width - SIGN_WIDTH - 6 * mm
     left: Any = None
     if draft:
-        left = [L.markup("<b>Paraf koordinasi</b>", st.tiny), Spacer(1, 1 * mm),
-                L.paraf_box(paraf, st, left_w, office.time_zone)]
+        left = [
+            L.markup("<b>Paraf koordinasi</b>", st.tiny),
+            Spacer(1, 1 * mm),
+            L.paraf_box(paraf, st, left_w, office.time_zone),
+        ]
     elif final and qr_payload and number:
         left = L.qr_block(qr_payload, number, st, left_w, 26 * mm)
     return L.foot_row(left, signature, width, SIGN_WIDTH, keep_with=keep_with or ())
@@ -112,8 +121,10 @@ def _permit_story(ctx: LetterContext, st: L.Styles, width: float) -> list[Flowab
     if ctx.table:
         indent = 8 * mm
         table = L.kv_table(list(ctx.table), st, width - indent, 45 * mm)
-        story += [Table([["", table]], colWidths=[indent, width - indent], style=L.tight_style()),
-                  Spacer(1, 3 * mm)]
+        story += [
+            Table([["", table]], colWidths=[indent, width - indent], style=L.tight_style()),
+            Spacer(1, 3 * mm),
+        ]
     return story
 
 
@@ -144,7 +155,7 @@ def _letter_head(ctx: LetterContext, st: L.Styles, width: float) -> list[Flowabl
 
 
 def _addressee(lines: tuple[str, ...], st: L.Styles, width: float) -> Table:
-    """"Yth." with every following line (and a wrapped name) hanging after it; the line after
+    """ "Yth." with every following line (and a wrapped name) hanging after it; the line after
     "di" is indented once more, as the Tata Naskah Dinas writes "di / Tempat"."""
     first = lines[0].removeprefix("Yth.").strip()
     yth_w = 9 * mm
@@ -183,8 +194,10 @@ def render_letter(ctx: LetterContext) -> bytes:
         if ctx.table:
             indent = 8 * mm
             table = L.kv_table(list(ctx.table), st, width - indent, 40 * mm)
-            story += [Table([["", table]], colWidths=[indent, width - indent],
-                            style=L.tight_style()), Spacer(1, 3 * mm)]
+            story += [
+                Table([["", table]], colWidths=[indent, width - indent], style=L.tight_style()),
+                Spacer(1, 3 * mm),
+            ]
         lead = []
     closing = _CLOSINGS[ctx.kind] if ctx.closing is None else ctx.closing
     keep: list[Flowable] = []
@@ -249,8 +262,11 @@ def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
     rows.append(("Lokasi", ctx.location))
     indent = 8 * mm
     story += [
-        Table([["", L.kv_table(rows, st, width - indent, 40 * mm)]],
-              colWidths=[indent, width - indent], style=L.tight_style()),
+        Table(
+            [["", L.kv_table(rows, st, width - indent, 40 * mm)]],
+            colWidths=[indent, width - indent],
+            style=L.tight_style(),
+        ),
         Spacer(1, 4 * mm),
         L.markup("<b>Hasil peninjauan:</b>", st.body),
         Spacer(1, 1.5 * mm),
@@ -269,12 +285,22 @@ def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
     ]
     place = ctx.place or ctx.office.city
     head = Table(
-        [["", [L.para(f"{place}, {format_date(ctx.date)}", st.body), L.para("Tim Teknis,", st.body)]]],
+        [
+            [
+                "",
+                [
+                    L.para(f"{place}, {format_date(ctx.date)}", st.body),
+                    L.para("Tim Teknis,", st.body),
+                ],
+            ]
+        ],
         colWidths=[width - SIGN_WIDTH, SIGN_WIDTH],
         style=L.tight_style(),
     )
-    header = [L.markup(f"<b>{h}</b>", cell.cell_center) for h in
-              ("No", "Nama / NIP", "Jabatan / Instansi", "Kedudukan", "Tanda tangan")]
+    header = [
+        L.markup(f"<b>{h}</b>", cell.cell_center)
+        for h in ("No", "Nama / NIP", "Jabatan / Instansi", "Kedudukan", "Tanda tangan")
+    ]
     table_rows: list[list[Any]] = [header]
     for i, member in enumerate(ctx.team, 1):
         who: list[Flowable] = [L.markup(f"<b>{L.esc(member.name)}</b>", cell.cell)]
@@ -283,8 +309,13 @@ def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
         # staggered signature places, as on paper: odd rows left, even rows right
         mark = f"{i}. ............" if i % 2 else f"{'&nbsp;' * 14}{i}. ............"
         table_rows.append(
-            [L.para(str(i), cell.cell_center), who, L.para(member.title or "-", cell.cell),
-             L.para(member.role, cell.cell_center), L.markup(mark, cell.cell)]
+            [
+                L.para(str(i), cell.cell_center),
+                who,
+                L.para(member.title or "-", cell.cell),
+                L.para(member.role, cell.cell_center),
+                L.markup(mark, cell.cell),
+            ]
         )
     widths = [9 * mm, width * 0.34, width * 0.27, 22 * mm]
     widths.append(width - sum(widths))
@@ -292,19 +323,27 @@ def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
         table_rows,
         colWidths=widths,
         repeatRows=1,
-        style=L.grid_style(extra=[
-            ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 1), (-1, -1), 5),
-            ("BOTTOMPADDING", (0, 1), (-1, -1), 6),
-        ]),
+        style=L.grid_style(
+            extra=[
+                ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 1), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 6),
+            ]
+        ),
     )
     story.append(KeepTogether([head, Spacer(1, 3 * mm), team]))
     if ctx.is_final and ctx.qr_payload and ctx.number:
-        story += [Spacer(1, 6 * mm),
-                  L.qr_block(ctx.qr_payload, ctx.number, st, width * 0.6, 26 * mm)]
+        story += [
+            Spacer(1, 6 * mm),
+            L.qr_block(ctx.qr_payload, ctx.number, st, width * 0.6, 26 * mm),
+        ]
     title = "Berita acara peninjauan lapangan" + (f" {ctx.number}" if ctx.number else "")
     return L.build_pdf(
-        story, pagesize, L.LETTER_MARGINS, title=title, author=ctx.office.office_name,
+        story,
+        pagesize,
+        L.LETTER_MARGINS,
+        title=title,
+        author=ctx.office.office_name,
         draft=ctx.draft,
     )
 
@@ -339,62 +378,98 @@ def render_skrd(ctx: SkrdContext) -> bytes:
     rows.append(("Jatuh tempo", L.markup(f"<b>{format_date(ctx.due_date)}</b>", st.body)))
     story += [L.kv_table(rows, st, width, 40 * mm), Spacer(1, 5 * mm)]
 
-    header = [L.markup(f"<b>{h}</b>", cell.cell_center) for h in
-              ("No", "Kode rekening", "Uraian retribusi", "Jumlah (Rp)")]
+    header = [
+        L.markup(f"<b>{h}</b>", cell.cell_center)
+        for h in ("No", "Kode rekening", "Uraian retribusi", "Jumlah (Rp)")
+    ]
     item_rows: list[list[Any]] = [header]
     for i, (label, amount) in enumerate(ctx.items, 1):
-        item_rows.append([
-            L.para(str(i), cell.cell_center),
-            L.para(ctx.account_code or "-", cell.cell_center),
-            L.para(label, cell.cell),
-            L.para(format_rupiah(amount).removeprefix("Rp "), cell.cell_right),
-        ])
-    item_rows.append([
-        "", "", L.markup("<b>Jumlah ketetapan retribusi</b>", cell.cell),
-        L.markup(f"<b>{format_rupiah(ctx.amount).removeprefix('Rp ')}</b>", cell.cell_right),
-    ])
+        item_rows.append(
+            [
+                L.para(str(i), cell.cell_center),
+                L.para(ctx.account_code or "-", cell.cell_center),
+                L.para(label, cell.cell),
+                L.para(format_rupiah(amount).removeprefix("Rp "), cell.cell_right),
+            ]
+        )
+    item_rows.append(
+        [
+            "",
+            "",
+            L.markup("<b>Jumlah ketetapan retribusi</b>", cell.cell),
+            L.markup(f"<b>{format_rupiah(ctx.amount).removeprefix('Rp ')}</b>", cell.cell_right),
+        ]
+    )
     widths = [10 * mm, 34 * mm, 0.0, 34 * mm]
     widths[2] = width - sum(widths)
     last = len(item_rows) - 1
     story += [
-        Table(item_rows, colWidths=widths, repeatRows=1, style=L.grid_style(extra=[
-            ("SPAN", (0, last), (1, last)),
-            ("BACKGROUND", (0, last), (-1, last), L.LIGHT),
-        ])),
+        Table(
+            item_rows,
+            colWidths=widths,
+            repeatRows=1,
+            style=L.grid_style(
+                extra=[
+                    ("SPAN", (0, last), (1, last)),
+                    ("BACKGROUND", (0, last), (-1, last), L.LIGHT),
+                ]
+            ),
+        ),
         Spacer(1, 3 * mm),
         Table(
-            [[L.markup("<b>Dengan huruf:</b>", st.body),
-              L.markup(f"<b><i>{L.esc(ctx.amount_in_words)}</i></b>", st.body)]],
+            [
+                [
+                    L.markup("<b>Dengan huruf:</b>", st.body),
+                    L.markup(f"<b><i>{L.esc(ctx.amount_in_words)}</i></b>", st.body),
+                ]
+            ],
             colWidths=[32 * mm, width - 32 * mm],
-            style=L.grid_style(header_rows=0, extra=[
-                ("BOX", (0, 0), (-1, -1), 0.8, L.RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ]),
+            style=L.grid_style(
+                header_rows=0,
+                extra=[
+                    ("BOX", (0, 0), (-1, -1), 0.8, L.RULE),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ],
+            ),
         ),
         Spacer(1, 5 * mm),
         L.markup("<b>PERHATIAN:</b>", st.small),
         Spacer(1, 1 * mm),
     ]
     notes = [
-        ctx.payment_note or "Pembayaran dilakukan di Kas Daerah atau bank yang ditunjuk dengan "
+        ctx.payment_note
+        or "Pembayaran dilakukan di Kas Daerah atau bank yang ditunjuk dengan "
         "menyebutkan nomor SKRD ini.",
         f"Pembayaran paling lambat tanggal {format_date(ctx.due_date)}.",
         "Keterlambatan pembayaran dikenakan sanksi administratif sesuai dengan peraturan "
         "daerah yang berlaku.",
     ]
-    story += [L.numbered(tuple(notes), L.styles(BODY_SIZE - 1.5), width, gap=0.5),
-              Spacer(1, 6 * mm)]
+    story += [
+        L.numbered(tuple(notes), L.styles(BODY_SIZE - 1.5), width, gap=0.5),
+        Spacer(1, 6 * mm),
+    ]
     lead = [L.para(f"{ctx.office.city}, {format_date(ctx.date)}", st.body)]
     signature = L.signature_block(ctx.signatory, st, lead=lead)
     story.append(
         _foot(
-            draft=ctx.draft, final=ctx.is_final, number=ctx.number, qr_payload=ctx.qr_payload,
-            paraf=(), signature=signature, office=ctx.office, st=st, width=width,
+            draft=ctx.draft,
+            final=ctx.is_final,
+            number=ctx.number,
+            qr_payload=ctx.qr_payload,
+            paraf=(),
+            signature=signature,
+            office=ctx.office,
+            st=st,
+            width=width,
         )
     )
     title = "SKRD" + (f" {ctx.number}" if ctx.number else "")
     return L.build_pdf(
-        story, pagesize, L.LETTER_MARGINS, title=title, author=ctx.office.office_name,
+        story,
+        pagesize,
+        L.LETTER_MARGINS,
+        title=title,
+        author=ctx.office.office_name,
         draft=ctx.draft,
     )

@@ -69,9 +69,7 @@ def sample_office(paper: str = "F4", resi_format: str = "half") -> OfficeProfile
     """The Dairi office with its real, long name."""
     return OfficeProfile(
         regency="KABUPATEN DAIRI",
-        office_name=(
-            "Dinas Penanaman Modal, Pelayanan Terpadu Satu Pintu dan Ketenagakerjaan"
-        ),
+        office_name=("Dinas Penanaman Modal, Pelayanan Terpadu Satu Pintu dan Ketenagakerjaan"),
         address="Jalan Sisingamangaraja No. 1, Sidikalang",
         postal_code="22211",
         phone="(0627) 21000",
@@ -118,7 +116,9 @@ def sample_values() -> dict[str, object]:
 
 def sample_paraf() -> tuple[ParafMark, ...]:
     return (
-        ParafMark("Ka Seksi Pelayanan II", "Rosmawati Br. Sinaga, S.Sos.", datetime(2026, 11, 20, 9, 5)),
+        ParafMark(
+            "Ka Seksi Pelayanan II", "Rosmawati Br. Sinaga, S.Sos.", datetime(2026, 11, 20, 9, 5)
+        ),
         ParafMark("Kabid Pelayanan", "Ir. Gomgom Manurung", datetime(2026, 11, 20, 13, 40)),
         ParafMark("Sekretaris", "Hotnida Pasaribu, S.H., M.H.", datetime(2026, 11, 21, 8, 15)),
     )
@@ -242,9 +242,7 @@ def sample_rejection(office: OfficeProfile | None = None, *, final: bool = True)
         draft=not final,
         qr_payload=f"PRZ1|penolakan|{LETTER_NUMBER}|5e1ec7ed" if final else None,
         e_signed_by=(
-            "Hotnida Pasaribu, S.H., M.H. (Sertifikat Elektronik DPMPTSPK Dairi)"
-            if final
-            else None
+            "Hotnida Pasaribu, S.H., M.H. (Sertifikat Elektronik DPMPTSPK Dairi)" if final else None
         ),
         tembusan=("Kepala Dinas Sosial Kabupaten Dairi",),
     )
@@ -263,7 +261,12 @@ def sample_recommendation_request(office: OfficeProfile | None = None) -> Letter
         hal="Permohonan Rekomendasi Teknis Izin LKS Asing",
         sifat="Segera",
         lampiran="1 (satu) berkas",
-        addressee=("Ketua Tim Teknis Perizinan", "Dinas Sosial Kabupaten Dairi", "di", "Sidikalang"),
+        addressee=(
+            "Ketua Tim Teknis Perizinan",
+            "Dinas Sosial Kabupaten Dairi",
+            "di",
+            "Sidikalang",
+        ),
         body=(
             f"Bersama ini kami sampaikan permohonan Izin Teknis Lembaga Kesejahteraan Sosial "
             f"Asing atas nama {a.name} dengan nomor registrasi {REGISTRATION}. Untuk itu kami "
@@ -287,7 +290,9 @@ def sample_recommendation_request(office: OfficeProfile | None = None) -> Letter
     )
 
 
-def sample_berita_acara(office: OfficeProfile | None = None, *, final: bool = True) -> BeritaAcaraContext:
+def sample_berita_acara(
+    office: OfficeProfile | None = None, *, final: bool = True
+) -> BeritaAcaraContext:
     return BeritaAcaraContext(
         office=office or sample_office(),
         number="BA/021/TT-LKSA/2026" if final else None,
@@ -298,7 +303,9 @@ def sample_berita_acara(office: OfficeProfile | None = None, *, final: bool = Tr
         applicant=sample_applicant(),
         subject="Yayasan Harapan Anak Nusantara & Partners International",
         team=(
-            TeamMember("Ir. Gomgom Manurung", "Ketua", "Kabid Pelayanan, DPMPTSPK", "19750101 200003 1 004"),
+            TeamMember(
+                "Ir. Gomgom Manurung", "Ketua", "Kabid Pelayanan, DPMPTSPK", "19750101 200003 1 004"
+            ),
             TeamMember("Dra. Sondang Tambunan", "Anggota", "Dinas Sosial", "19800202 200501 2 001"),
             TeamMember(LONG_NAME, "Anggota", "Dinas Pemberdayaan Perempuan dan Perlindungan Anak"),
         ),
@@ -369,6 +376,15 @@ def all_samples() -> dict[str, Any]:
     }
 
 
+def _shrink_png(path: Any) -> None:
+    """A 64-colour palette: the samples are kept in the repository, a third of the size."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=64)
+    small.save(path, optimize=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m desktop_perizinan.documents.samples OUT [DPI]``: PDF and PNG of each sample.
 
@@ -395,10 +411,22 @@ def main(argv: list[str] | None = None) -> int:
         pdf_path.write_bytes(render(ctx))
         if pdftoppm:
             subprocess.run(
-                [pdftoppm, "-r", dpi, "-png", "-f", "1", "-l", "1", "-singlefile",
-                 str(pdf_path), str(out / name)],
+                [
+                    pdftoppm,
+                    "-r",
+                    dpi,
+                    "-png",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(pdf_path),
+                    str(out / name),
+                ],
                 check=True,
             )
+            _shrink_png(out / f"{name}.png")
         print(name)
     if not pdftoppm:
         print("pdftoppm (poppler-utils) tidak ada: hanya PDF yang dibuat")

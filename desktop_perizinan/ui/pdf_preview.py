@@ -170,7 +170,9 @@ class PdfPreviewDialog(QDialog):
 
     def _page_layout(self) -> QPageLayout:
         points = self.document.pagePointSize(0)
-        portrait = QSizeF(min(points.width(), points.height()), max(points.width(), points.height()))
+        portrait = QSizeF(
+            min(points.width(), points.height()), max(points.width(), points.height())
+        )
         size = QPageSize(portrait, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
         orientation = (
             QPageLayout.Orientation.Landscape
@@ -233,7 +235,9 @@ class PdfPreviewDialog(QDialog):
             try:
                 target.write_bytes(data)
             except OSError as exc:
-                raise UserError(f"Berkas tidak dapat disimpan di {target}: {exc.strerror}.") from exc
+                raise UserError(
+                    f"Berkas tidak dapat disimpan di {target}: {exc.strerror}."
+                ) from exc
             return target
 
         def saved(written: Path) -> None:

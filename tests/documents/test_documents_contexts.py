@@ -147,7 +147,9 @@ def test_signatory_heading_lines() -> None:
     kadis = "Kepala Dinas PMPTSP"
     assert Signatory("A", kadis).heading_lines() == (f"{kadis},",)
     assert Signatory("A", kadis, on_behalf="Plt.").heading_lines() == (f"Plt. {kadis},",)
-    assert Signatory("A", "Sekretaris", on_behalf="a.n.", principal_title=kadis).heading_lines() == (
+    assert Signatory(
+        "A", "Sekretaris", on_behalf="a.n.", principal_title=kadis
+    ).heading_lines() == (
         f"a.n. {kadis}",
         "Sekretaris,",
     )

@@ -50,8 +50,19 @@ def decode_qr(data: bytes, tmp_path: Path) -> list[str]:
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(data)
     subprocess.run(
-        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-         str(tmp_path / "page")],
+        [
+            "pdftoppm",
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(tmp_path / "page"),
+        ],
         check=True,
     )
     result = subprocess.run(
@@ -209,8 +220,13 @@ def test_rejection_letter_final_and_draft() -> None:
 def test_recommendation_request() -> None:
     ctx = samples.sample_recommendation_request()
     text = pdf_text(render_letter(ctx))
-    for expected in (ctx.number, "Lampiran : 1 (satu) berkas", "Yth. Ketua Tim Teknis",
-                     samples.LONG_NAME, "Kepala Bidang Pelayanan"):
+    for expected in (
+        ctx.number,
+        "Lampiran : 1 (satu) berkas",
+        "Yth. Ketua Tim Teknis",
+        samples.LONG_NAME,
+        "Kepala Bidang Pelayanan",
+    ):
         assert expected in text, expected
 
 
@@ -287,7 +303,7 @@ def test_long_unbroken_text_wraps_instead_of_clipping() -> None:
 
 
 def test_markup_characters_in_user_text_are_printed() -> None:
-    name = "PT <Maju> & Sejahtera \"Bersama\""
+    name = 'PT <Maju> & Sejahtera "Bersama"'
     ctx = samples.sample_resi()
     ctx = replace(ctx, applicant=replace(ctx.applicant, name=name))
     assert name in pdf_text(render_resi(ctx))

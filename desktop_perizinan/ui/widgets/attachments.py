@@ -65,7 +65,9 @@ def read_checked(path: Path, limit: int) -> Picked:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ValidationError(f"Berkas '{name}' tidak dapat dibuka: {exc.strerror}.", "lampiran") from exc
+        raise ValidationError(
+            f"Berkas '{name}' tidak dapat dibuka: {exc.strerror}.", "lampiran"
+        ) from exc
     if size > limit:
         # Refuse before reading a huge file into memory; same words as the service's check.
         raise ValidationError(
@@ -76,7 +78,9 @@ def read_checked(path: Path, limit: int) -> Picked:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ValidationError(f"Berkas '{name}' tidak dapat dibaca: {exc.strerror}.", "lampiran") from exc
+        raise ValidationError(
+            f"Berkas '{name}' tidak dapat dibaca: {exc.strerror}.", "lampiran"
+        ) from exc
     mime = check_attachment(AttachmentIn(name, data), limit)
     return Picked(name, data, mime)
 
@@ -103,7 +107,9 @@ def preview_pixmap(picked: Picked, size: QSize = PREVIEW) -> QPixmap:
     if image.isNull():
         return QPixmap()
     return QPixmap.fromImage(
-        image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        image.scaled(
+            size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
     )
 
 
@@ -185,7 +191,9 @@ class AttachmentPanel(QWidget):
 
         self.requirement = QComboBox(self)
         self.requirement.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.requirement.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.requirement.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.requirement.setMinimumContentsLength(18)
         self.requirement.currentIndexChanged.connect(self._requirement_chosen)
 
@@ -270,7 +278,9 @@ class AttachmentPanel(QWidget):
     # ---------------------------------------------------------------- internals
 
     def _label(self, picked: Picked) -> str:
-        kind = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}.get(picked.mime, "")
+        kind = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}.get(
+            picked.mime, ""
+        )
         name = dict(self._requirements).get(picked.requirement_code or "", "")
         suffix = f" — {name}" if name else ""
         return f"{picked.file_name}  ({kind}, {size_text(len(picked.data))}){suffix}"

@@ -10,15 +10,19 @@ cursor stays), and Enter on the last field submits the form. Tab keeps its usual
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractSpinBox,
+    QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -114,7 +118,7 @@ class EnterNavigator(QObject):
         for widget in self._chain:
             widget.installEventFilter(self)
         ordered = [*self._chain, *tail]
-        for first, second in zip(ordered, ordered[1:], strict=False):
+        for first, second in pairwise(ordered):
             QWidget.setTabOrder(first, second)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -144,6 +148,7 @@ class EnterNavigator(QObject):
         following.setFocus(Qt.FocusReason.TabFocusReason)
         if isinstance(following, QLineEdit):
             following.selectAll()
+        ensure_visible(following)
 
     def _next_after(self, widget: QWidget) -> QWidget | None:
         try:
@@ -156,5 +161,45 @@ class EnterNavigator(QObject):
         return None
 
 
-def focusable_buttons(*buttons: QAbstractButton) -> list[QWidget]:
-    return [b for b in buttons if b.focusPolicy() != Qt.FocusPolicy.NoFocus]
+def ensure_visible(widget: QWidget) -> None:
+    """Scroll every scroll area around ``widget`` so that it is in view."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget, 20, 20)
+        parent = parent.parentWidget()
+
+
+class WrappingCheck(QWidget):
+    """A checkbox whose long text wraps (a requirement's name can run to two lines).
+
+    ``check`` is the focusable box (Space toggles it); a click on the text toggles it too.
+    """
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.check = QCheckBox(self)
+        self.check.setAccessibleName(text)
+        self.text = QLabel(text, self)
+        self.text.setWordWrap(True)
+        self.text.setBuddy(self.check)
+        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.check, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.text, 1)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.check.isEnabled():
+            self.check.toggle()
+            self.check.setFocus(Qt.FocusReason.MouseFocusReason)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def isChecked(self) -> bool:
+        return self.check.isChecked()
+
+    def setChecked(self, on: bool) -> None:
+        self.check.setChecked(on)

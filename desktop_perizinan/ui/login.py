@@ -1,0 +1,250 @@
+"""Logging in, and creating the very first administrator of a new database.
+
+The login dialog can be shown before the database is open (``services=None``): the clerk types
+while the services start in the background, and a login asked for early runs as soon as they
+are ready. Messages come from the service as they are (wrong password, locked account).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_perizinan.errors import UserError, ValidationError
+from desktop_perizinan.ui.theme import app_icon, set_role
+from desktop_perizinan.ui.widgets.form import EnterNavigator, FieldBox
+from desktop_perizinan.ui.widgets.messages import Banner, report_error
+
+if TYPE_CHECKING:
+    from desktop_perizinan.services.actor import Actor
+    from desktop_perizinan.services.app import Services
+
+APP_TITLE = "Perizinan Desktop"
+
+
+def _heading(parent: QWidget, text: str, subtitle: str) -> QHBoxLayout:
+    emblem = QLabel(parent)
+    emblem.setPixmap(app_icon().pixmap(48, 58))
+    title = QLabel(text, parent)
+    set_role(title, "title")
+    sub = QLabel(subtitle, parent)
+    set_role(sub, "subtitle")
+    sub.setWordWrap(True)
+    texts = QVBoxLayout()
+    texts.addWidget(title)
+    texts.addWidget(sub)
+    row = QHBoxLayout()
+    row.addWidget(emblem, 0, Qt.AlignmentFlag.AlignTop)
+    row.addLayout(texts, 1)
+    return row
+
+
+class LoginDialog(QDialog):
+    """User and password; Enter moves from the user to the password and then logs in."""
+
+    def __init__(self, services: Services | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Masuk — {APP_TITLE}")
+        self.setObjectName("login")
+        self.services: Services | None = None
+        self.actor: Actor | None = None
+        self._login_asked = False
+
+        self.username = QLineEdit(self)
+        self.username.setObjectName("username")
+        self.username.setPlaceholderText("nama pengguna")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("kata sandi")
+        self.message = QLabel(self)
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        set_role(self.message, "error")
+        self.message.hide()
+        self.database = QLabel(self)
+        set_role(self.database, "hint")
+        self.database.setWordWrap(True)
+
+        self.login_button = QPushButton("&Masuk", self)
+        self.login_button.setObjectName("loginButton")
+        self.login_button.setAutoDefault(False)
+        self.login_button.clicked.connect(self.try_login)
+        self.quit_button = QPushButton("&Keluar", self)
+        self.quit_button.setAutoDefault(False)
+        self.quit_button.clicked.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("&Pengguna:", self.username)
+        form.addRow("&Kata sandi:", self.password)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.quit_button)
+        buttons.addWidget(self.login_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(_heading(self, APP_TITLE, "Masuk dengan akun Anda"))
+        layout.addSpacing(6)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.database)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.navigator = EnterNavigator(self, self.try_login)
+        self.navigator.set_chain([self.username, self.password], tail=[self.login_button])
+        last = QSettings().value("login/last_user", "")
+        if last:
+            self.username.setText(str(last))
+            self.password.setFocus()
+        else:
+            self.username.setFocus()
+        self.setMinimumWidth(420)
+        self.set_services(services)
+
+    def set_services(self, services: Services | None) -> None:
+        """The database is open: log in now if the clerk already asked to."""
+        self.services = services
+        if services is None:
+            self.database.setText("Membuka basis data…")
+            return
+        self.database.setText(f"Basis data: {services.db.describe()}")
+        if self._login_asked:
+            self.try_login()
+
+    def show_problem(self, text: str) -> None:
+        """The database could not be opened: say why; only Keluar is left."""
+        self.message.setText(text)
+        self.message.show()
+        self.database.setText("Basis data tidak dapat dibuka.")
+        self.login_button.setEnabled(False)
+        self.quit_button.setFocus()
+
+    def try_login(self) -> None:
+        if not self.username.text().strip():
+            self._fail("Isi nama pengguna.", self.username)
+            return
+        if self.services is None:
+            self._login_asked = True
+            self.database.setText("Membuka basis data… Anda akan masuk begitu siap.")
+            return
+        self._login_asked = False
+        try:
+            actor = self.services.users.login(self.username.text(), self.password.text())
+        except UserError as exc:
+            self._fail(exc.message, self.password)
+            return
+        except Exception as exc:  # a bug or a lost database: say so, keep the dialog
+            report_error(self, exc)
+            return
+        QSettings().setValue("login/last_user", actor.username)
+        self.actor = actor
+        self.accept()
+
+    def _fail(self, text: str, focus: QLineEdit) -> None:
+        self.message.setText(text)
+        self.message.show()
+        if focus is self.password:
+            self.password.clear()
+        focus.setFocus()
+
+
+class FirstAdminDialog(QDialog):
+    """First run on an empty database: create the administrator who sets up the rest."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Pengguna pertama — {APP_TITLE}")
+        self.setObjectName("firstAdmin")
+        self._s = services
+        self.created: Actor | None = None
+
+        self.username = QLineEdit(self)
+        self.username.setText("admin")
+        self.full_name = QLineEdit(self)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_again = QLineEdit(self)
+        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.boxes = {
+            "username": FieldBox(self.username),
+            "full_name": FieldBox(self.full_name),
+            "password": FieldBox(self.password),
+            "password_again": FieldBox(self.password_again),
+        }
+        self.banner = Banner(self)
+        form = QFormLayout()
+        form.addRow("&Nama pengguna:", self.boxes["username"])
+        form.addRow("Nama &lengkap:", self.boxes["full_name"])
+        form.addRow("&Kata sandi:", self.boxes["password"])
+        form.addRow("&Ulangi kata sandi:", self.boxes["password_again"])
+        self.create_button = QPushButton("&Buat administrator", self)
+        self.create_button.setAutoDefault(False)
+        self.create_button.clicked.connect(self.create)
+        cancel = QPushButton("Ke&luar", self)
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.create_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(
+            _heading(
+                self,
+                "Selamat datang",
+                "Basis data ini belum punya pengguna. Buat akun administrator; pengguna lain, "
+                "profil kantor dan jenis izin diatur sesudahnya di Pengaturan.",
+            )
+        )
+        layout.addWidget(self.banner)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        self.navigator = EnterNavigator(self, self.create)
+        self.navigator.set_chain(
+            [self.username, self.full_name, self.password, self.password_again],
+            tail=[self.create_button],
+        )
+        self.setMinimumWidth(480)
+        self.full_name.setFocus()
+
+    def create(self) -> None:
+        from desktop_perizinan.services.actor import ADMIN_ROLE, SYSTEM
+
+        for box in self.boxes.values():
+            box.clear_message()
+        self.banner.clear_message()
+        if self.password.text() != self.password_again.text():
+            self.boxes["password_again"].show_error("Kedua kata sandi tidak sama.")
+            self.password_again.setFocus()
+            return
+        try:
+            self.created = self._s.users.create(
+                SYSTEM,
+                username=self.username.text(),
+                full_name=self.full_name.text(),
+                password=self.password.text(),
+                roles=frozenset({ADMIN_ROLE}),
+            )
+        except ValidationError as exc:
+            box = self.boxes.get(exc.field or "")
+            if box is not None:
+                box.show_error(exc.message)
+                box.editor.setFocus()
+            else:
+                self.banner.show_error(exc.message)
+            return
+        except UserError as exc:
+            self.banner.show_error(exc.message)
+            return
+        self.accept()

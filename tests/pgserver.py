@@ -21,7 +21,9 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 ENV_BINDIR = "PERIZINAN_TEST_PG_BINDIR"
@@ -88,6 +90,33 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop_cluster(bindir: Path, root: Path, as_postgres: bool) -> None:
+    """``pg_ctl stop -m fast`` if the server runs, then delete ``root``."""
+    if (root / "data" / "postmaster.pid").exists():
+        command = [str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "-w", "-s"]
+        command.append("stop")
+        if as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(command, cwd="/", capture_output=True, timeout=60, check=False)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _watch(parent: int, bindir: Path, root: Path, as_postgres: bool) -> None:
+    """Wait for ``parent`` to die, then stop the cluster in ``root`` if it is still there."""
+    started_under = os.getppid()
+    while root.exists():
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            break
+        if os.getppid() != started_under:  # reparented: the parent is gone
+            break
+        time.sleep(0.5)
+    if root.exists():
+        stop_cluster(bindir, root, as_postgres)
+
+
 class ThrowawayCluster:
     """``start()`` gives the URL of a fresh cluster; ``stop()`` removes every trace of it."""
 
@@ -96,6 +125,7 @@ class ThrowawayCluster:
         self.root: Path | None = None
         self.port: int | None = None
         self._as_postgres = os.geteuid() == 0
+        self._watchdog: subprocess.Popen[bytes] | None = None
 
     @property
     def datadir(self) -> Path:
@@ -182,6 +212,7 @@ class ThrowawayCluster:
             )
             if started.returncode == 0:
                 self.port = port
+                self._start_watchdog()
                 return self.url
             last_error = f"{started.stdout}\n{started.stderr}\n{self._log_tail()}"
             if "already in use" not in last_error:
@@ -191,18 +222,39 @@ class ThrowawayCluster:
 
     def stop(self) -> None:
         """Stop the server (fast mode) and delete its directory; safe to call twice."""
+        if self._watchdog is not None:
+            self._watchdog.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._watchdog.wait(timeout=10)
+            self._watchdog = None
         if self.root is None:
             return
         root, self.root = self.root, None
-        if (root / "data" / "postmaster.pid").exists():
-            command = [str(self.bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "fast"]
-            command += ["-w", "-s", "stop"]
-            if self._as_postgres:
-                command = ["runuser", "-u", "postgres", "--", *command]
-            with contextlib.suppress(OSError, subprocess.SubprocessError):
-                subprocess.run(command, cwd="/", capture_output=True, timeout=60, check=False)
-        shutil.rmtree(root, ignore_errors=True)
+        stop_cluster(self.bindir, root, self._as_postgres)
         self.port = None
+
+    def _start_watchdog(self) -> None:
+        """A detached process that removes the cluster if this one dies without stopping it.
+
+        ``kill -TERM`` or ``-KILL`` of pytest (a CI timeout, ``timeout 900 pytest``) skips
+        fixture teardown and atexit; the watchdog notices its parent is gone and cleans up.
+        """
+        assert self.root is not None
+        self._watchdog = subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--watch",
+                str(os.getpid()),
+                str(self.bindir),
+                str(self.root),
+                "1" if self._as_postgres else "0",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C or group SIGTERM must not kill it first
+        )
 
     def version(self) -> str:
         result = subprocess.run(
@@ -212,3 +264,7 @@ class ThrowawayCluster:
             check=False,
         )
         return result.stdout.strip()
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--watch"]:
+    _watch(int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), sys.argv[5] == "1")

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,36 @@ def test_throwaway_cluster_starts_answers_and_vanishes() -> None:
         cluster.stop()
     assert not root.exists()
     assert not port_open(port)
+
+
+@pytest.mark.pg
+def test_cluster_of_a_killed_session_is_removed() -> None:
+    """SIGKILL skips every finalizer: the watchdog still stops the server and removes it."""
+    require_pg_binaries()
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pgserver import ThrowawayCluster, find_bindir; "
+            "c = ThrowawayCluster(find_bindir()); c.start(); "
+            "print(c.root, c.port, flush=True); time.sleep(120)",
+        ],
+        cwd=TESTS,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        root, port = child.stdout.readline().split()
+        assert Path(root).exists() and port_open(int(port))
+    finally:
+        child.kill()
+        child.wait()
+    deadline = time.monotonic() + 30
+    while Path(root).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not Path(root).exists()
+    assert not port_open(int(port))
 
 
 @pytest.mark.pg

@@ -142,8 +142,7 @@ def translate_error(exc: BaseException, where: str = "") -> DatabaseError | None
         )
     if state in _DISK_STATES or "database or disk is full" in text or "no space left" in text:
         return DatabaseError(
-            f"Disk tempat basis data penuh{at}. {nothing_saved}. Kosongkan ruang disk, lalu "
-            "ulangi."
+            f"Disk tempat basis data penuh{at}. {nothing_saved}. Kosongkan ruang disk, lalu ulangi."
         )
     if "readonly database" in text or "read-only" in text:
         return DatabaseError(
@@ -225,5 +224,7 @@ def check_url(url: str, *, must_exist: bool = False) -> URL:
             if header and header != b"SQLite format 3\x00":
                 raise DatabaseError(f"Berkas '{path}' bukan basis data SQLite.")
     elif not parsed.database:
-        raise DatabaseError(f"Alamat basis data '{describe_url(parsed)}' tidak menyebut nama basis data.")
+        raise DatabaseError(
+            f"Alamat basis data '{describe_url(parsed)}' tidak menyebut nama basis data."
+        )
     return parsed

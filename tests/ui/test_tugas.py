@@ -256,6 +256,7 @@ def run_letter(
         form = dialog.form
         assert isinstance(form, SignForm)
         assert not form.electronic.isEnabled() and form.electronic.toolTip()
+        print("DBG", dialog.save_button.isEnabled(), dialog.save_button.isVisible(), dialog.isVisible(), dialog.outcome().code)
         desk.save(dialog)  # not confirmed yet: refused beside the checkbox, nothing sent
         assert dialog.result is None and form.boxes["konfirmasi"].error
         desk.qtbot.mouseClick(form.confirm, LEFT)

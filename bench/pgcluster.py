@@ -36,7 +36,9 @@ def bindir() -> Path:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     if initdb is None:
-        raise SystemExit("pgcluster: server PostgreSQL tidak ditemukan (apt-get install postgresql)")
+        raise SystemExit(
+            "pgcluster: server PostgreSQL tidak ditemukan (apt-get install postgresql)"
+        )
     return Path(initdb).parent
 
 

@@ -106,12 +106,11 @@ def translate_error(exc: BaseException, where: str = "") -> DatabaseError | None
 
     invalidated = bool(getattr(exc, "connection_invalidated", False))
     connecting = isinstance(exc, sa_exc.DBAPIError) and exc.statement is None
-    if connecting and any(word in text for word in _CONNECT_WORDS):
-        return DatabaseError(
-            f"Server basis data tidak dapat dihubungi{at}. Periksa bahwa PC server menyala "
-            "dan kabel jaringan terpasang, lalu coba lagi."
-        )
-    if "password authentication failed" in text or "no pg_hba.conf entry" in text:
+    if (
+        "password authentication failed" in text
+        or "no pg_hba.conf entry" in text
+        or ("role" in text and "does not exist" in text)
+    ):
         return DatabaseError(
             f"Server basis data menolak nama pengguna atau kata sandi{at}. Periksa alamat "
             "basis data pada pengaturan."
@@ -120,6 +119,11 @@ def translate_error(exc: BaseException, where: str = "") -> DatabaseError | None
         return DatabaseError(
             f"Basis data yang dituju tidak ada di server{at}. Periksa nama basis data pada "
             "pengaturan."
+        )
+    if connecting and any(word in text for word in _CONNECT_WORDS):
+        return DatabaseError(
+            f"Server basis data tidak dapat dihubungi{at}. Periksa bahwa PC server menyala "
+            "dan kabel jaringan terpasang, lalu coba lagi."
         )
     if (
         invalidated

@@ -313,6 +313,10 @@ def _version_key(path: str) -> tuple[int, ...]:
     return tuple(int(p) for p in match.group(1).split(".")) if match else (0,)
 
 
+#: Where the PostgreSQL client programs live when they are not on ``PATH`` (Debian, RHEL).
+PG_SEARCH_PATTERNS: tuple[str, ...] = ("/usr/lib/postgresql/*/bin/{exe}", "/usr/pgsql-*/bin/{exe}")
+
+
 def find_pg_tool(name: str) -> Path:
     """``pg_dump`` or ``pg_restore``: ``PERIZINAN_PG_BINDIR``, ``PATH``, then the usual folders."""
     exe = f"{name}.exe" if sys.platform == "win32" else name
@@ -324,7 +328,7 @@ def find_pg_tool(name: str) -> Path:
     found = shutil.which(name)
     if found:
         return Path(found)
-    patterns = [f"/usr/lib/postgresql/*/bin/{exe}", f"/usr/pgsql-*/bin/{exe}"]
+    patterns = [pattern.format(exe=exe) for pattern in PG_SEARCH_PATTERNS]
     if sys.platform == "win32":  # pragma: no cover - Windows only
         for root in (os.environ.get("PROGRAMFILES"), os.environ.get("PROGRAMW6432")):
             if root:
@@ -468,6 +472,7 @@ def _sqlite_copy(source: Path, tmp: Path) -> None:
 
 def _pg_dump(url: URL, tmp: Path) -> None:
     tool = find_pg_tool("pg_dump")
+    _check_reachable(url)
     conninfo, env = _pg_connection(url)
     completed = subprocess.run(
         [str(tool), "--format=custom", "--no-password", f"--file={tmp}", f"--dbname={conninfo}"],
@@ -480,6 +485,18 @@ def _pg_dump(url: URL, tmp: Path) -> None:
     )
     if completed.returncode != 0:
         raise _tool_failure("pg_dump", completed.stderr)
+
+
+def _check_reachable(url: URL) -> None:
+    """Connect once through SQLAlchemy first: its failures have Indonesian messages."""
+    from desktop_perizinan.db.engine import make_engine
+
+    engine = make_engine(url.render_as_string(hide_password=False), pool_size=1)
+    try:
+        with database_errors(describe_url(url)), engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    finally:
+        engine.dispose()
 
 
 # ============================================================================ verification

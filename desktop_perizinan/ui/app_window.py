@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._restore()
+        self.navigation.setFocus()
         self.timer = QTimer(self)
         self.timer.setInterval(CONNECTION_CHECK_MS)
         self.timer.timeout.connect(self.check_connection)

@@ -134,6 +134,7 @@ class Desk:
     ) -> StepDialog:
         """Do the open step of ``case_id`` as ``username`` and check the dialog says it is done."""
         _screen, dialog = self.open_step(username, case_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # read after closing
         if outcome is not None:
             self.qtbot.mouseClick(dialog.outcome_buttons[outcome], LEFT)
             assert dialog.outcome().code == outcome
@@ -146,6 +147,9 @@ class Desk:
         assert not dialog.banner.isVisible(), dialog.banner.text()
         assert dialog.result is not None, "the step was not saved"
         assert dialog.result_title.isVisible() and "tersimpan" in dialog.result_title.text()
+        self.qtbot.mouseClick(dialog.close_button, LEFT)
+        assert not dialog.isVisible()
+        _screen.close()
         return dialog
 
     def type_into(self, widget: QWidget, text: str, *, replace: bool = False) -> None:
@@ -256,7 +260,6 @@ def run_letter(
         form = dialog.form
         assert isinstance(form, SignForm)
         assert not form.electronic.isEnabled() and form.electronic.toolTip()
-        print("DBG", dialog.save_button.isEnabled(), dialog.save_button.isVisible(), dialog.isVisible(), dialog.outcome().code)
         desk.save(dialog)  # not confirmed yet: refused beside the checkbox, nothing sent
         assert dialog.result is None and form.boxes["konfirmasi"].error
         desk.qtbot.mouseClick(form.confirm, LEFT)

@@ -365,6 +365,10 @@ class NewApplicationDialog(QDialog):
                     label.setToolTip(spec.help)
                     editor.setToolTip(spec.help)
                 self.fields_form.addRow(label, field.box)
+                # Shown now, not on the next event loop pass: a scanner's Enter may arrive
+                # before that, and focus cannot move to a widget that is not yet visible.
+                label.show()
+                field.box.show()
         self.channel.clear()
         channels = pt.channels if pt else tuple(CHANNELS)
         for code in channels:
@@ -420,6 +424,7 @@ class NewApplicationDialog(QDialog):
                 box.check.toggled.connect(lambda _on: self._update_outcome())
                 self._checks[requirement.code] = box
                 self.requirements_layout.addWidget(box)
+                box.show()
             row = QHBoxLayout()
             row.addStretch(1)
             row.addWidget(self.all_button)

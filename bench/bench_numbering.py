@@ -33,6 +33,7 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import _common  # first: puts the checkout on sys.path
@@ -61,7 +62,7 @@ class Round:
 # ------------------------------------------------------------------------------ workers
 
 
-def _ours(url: str, book: str, count: int, barrier: Any, queue: Any) -> None:
+def _ours(url: str, book: str, count: int, gate: Any, queue: Any) -> None:
     """A clerk's PC: the application's engine and numbering service."""
     from desktop_perizinan.db.engine import Database
     from desktop_perizinan.services import numbering
@@ -70,7 +71,7 @@ def _ours(url: str, book: str, count: int, barrier: Any, queue: Any) -> None:
     try:
         with db.reading() as session:  # connect and compile before the clock starts
             numbering.peek_number(session, book, WHEN)
-        barrier.wait()
+        _ready(gate, queue)
         numbers = []
         for _ in range(count):
             with db.transaction() as session:
@@ -80,13 +81,13 @@ def _ours(url: str, book: str, count: int, barrier: Any, queue: Any) -> None:
         db.dispose()
 
 
-def _floor_sqlite(path: str, count: int, barrier: Any, queue: Any) -> None:
+def _floor_sqlite(path: str, count: int, gate: Any, queue: Any) -> None:
     connection = sqlite3.connect(path, isolation_level=None, timeout=60)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute("PRAGMA busy_timeout=60000")
     connection.execute("SELECT n FROM counter WHERE id = 1").fetchone()
-    barrier.wait()
+    _ready(gate, queue)
     numbers = []
     for _ in range(count):
         connection.execute("BEGIN IMMEDIATE")
@@ -97,12 +98,12 @@ def _floor_sqlite(path: str, count: int, barrier: Any, queue: Any) -> None:
     connection.close()
 
 
-def _floor_pg(dsn: str, count: int, barrier: Any, queue: Any) -> None:
+def _floor_pg(dsn: str, count: int, gate: Any, queue: Any) -> None:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as connection:
         connection.execute("SELECT n FROM bench_counter WHERE id = 1").fetchone()
-        barrier.wait()
+        _ready(gate, queue)
         numbers = []
         for _ in range(count):
             with connection.transaction():
@@ -115,18 +116,36 @@ def _floor_pg(dsn: str, count: int, barrier: Any, queue: Any) -> None:
         queue.put((numbers, time.monotonic()))
 
 
+def _ready(gate: Any, queue: Any) -> None:
+    """Tell the parent this worker is connected and warm, then wait for the start signal."""
+    queue.put("ready")
+    gate.wait()
+
+
 def _run(target: Any, args: tuple[Any, ...], workers: int, per_worker: int, what: str) -> Round:
     context = mp.get_context("spawn")
-    barrier = context.Barrier(workers + 1)
+    gate = context.Event()
     queue = context.Queue()
     processes = [
-        context.Process(target=target, args=(*args, per_worker, barrier, queue))
+        context.Process(target=target, args=(*args, per_worker, gate, queue))
         for _ in range(workers)
     ]
     for process in processes:
         process.start()
-    barrier.wait(timeout=300)
+    ready = 0
+    deadline = time.monotonic() + 300
+    while ready < workers:  # a worker that dies while starting is reported, not waited for
+        try:
+            queue.get(timeout=1)
+            ready += 1
+        except Empty:
+            dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+            if dead or time.monotonic() > deadline:
+                for process in processes:
+                    process.terminate()
+                raise RuntimeError(f"{what}: workers failed to start (exit codes {dead})") from None
     started = time.monotonic()
+    gate.set()
     taken: list[int] = []
     finished = started
     for _ in processes:
@@ -299,7 +318,7 @@ def report(results: list[dict[str, Any]]) -> None:
             "duplikat",
             "celah",
             "floor dup/celah",
-        ),  # fmt: skip
+        ),
         rows,
     )
 

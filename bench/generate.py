@@ -418,6 +418,7 @@ class Generator:
         self.applicants: dict[str, list[dict[str, Any]]] = {"dairi": [], "pasuruan": []}
         self.niks: set[str] = set()
         self.ids: dict[str, int] = {}
+        self._roles: dict[int, str] = {}
 
     # -------------------------------------------------------------- set-up
 
@@ -440,6 +441,13 @@ class Generator:
                 select(NumberCounter.book_id, NumberCounter.year, NumberCounter.last)
             ):
                 self.counters[(book_id, year)] = last
+
+    def role_of(self, step: Step) -> str:
+        """``services.steps.acting_role``, remembered per step (asked millions of times)."""
+        role = self._roles.get(id(step))
+        if role is None:
+            role = self._roles[id(step)] = acting_role(self.office, step)
+        return role
 
     def _next_id(self, table: str) -> int:
         self.ids[table] += 1
@@ -690,6 +698,10 @@ class Generator:
         ready, self.ready = self.ready, []
         rows = self._rows_of(ready)
         with engine.begin() as connection:
+            if engine.dialect.name == "sqlite":
+                # A bigger page cache for this connection only: the indexes of a 1 GB file
+                # are updated at random places, and the default 2 MB cache thrashes.
+                connection.exec_driver_sql("PRAGMA cache_size=-262144")
             for table in TABLES:
                 batch = rows[table.name]
                 if batch:
@@ -790,7 +802,7 @@ class _Walk:
     # ---------------------------------------------------------------- recording
 
     def _user(self, step: Step) -> Actor:
-        return self.g.users[acting_role(self.g.office, step)]
+        return self.g.users[self.g.role_of(step)]
 
     def _open(self, step: Step, now: datetime) -> None:
         record = {
@@ -799,7 +811,7 @@ class _Walk:
             "step_id": step.id,
             "step_no": step.no,
             "name": step.name,
-            "role": acting_role(self.g.office, step),
+            "role": self.g.role_of(step),
             "standard": step.time_text,
             "started_at": now,
             "due_at": self.g.cal.add(now, step.time),

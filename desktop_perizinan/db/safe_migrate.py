@@ -11,21 +11,21 @@
 * the migration itself runs in one transaction (Alembic's, with transactional DDL on both
   SQLite and PostgreSQL): if it fails, nothing of it stays, and the message names the backup.
 
-On a LAN every PC starts the new version at about the same time. On PostgreSQL the PCs take a
-session advisory lock before deciding, so exactly one of them backs up and migrates and the
-others, once the lock is theirs, find the schema current. On SQLite the migration transaction
-starts with ``BEGIN IMMEDIATE``, which serialises two instances in the same way.
+On a LAN every PC starts the new version at about the same time. The decision, the backup
+and the migration happen inside one transaction that first takes a lock — on PostgreSQL a
+transaction-scoped advisory lock, on SQLite the write lock of ``BEGIN IMMEDIATE`` — so exactly
+one PC backs up and migrates and the others, once the lock is theirs, find the schema current.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, Engine, text
 
 from desktop_perizinan.db import migrate
 from desktop_perizinan.db.errors import database_errors, describe_url
@@ -37,20 +37,11 @@ log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x7065_7269_7A69_6E00 & 0x7FFF_FFFF_FFFF_FFFF
 
 
-@contextmanager
-def _migration_lock(engine: Engine) -> Iterator[None]:
-    """Hold the cluster-wide migration lock (PostgreSQL); a no-op on SQLite."""
-    if engine.dialect.name != "postgresql":
-        yield
-        return
-    with engine.connect() as connection:
-        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-        connection.commit()
-        try:
-            yield
-        finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
-            connection.commit()
+def _lock(connection: Connection) -> None:
+    """Serialise the PCs deciding to migrate. PostgreSQL: a transaction-scoped advisory lock;
+    SQLite: the transaction already began with ``BEGIN IMMEDIATE`` (the write lock)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
 
 
 def migrate_with_backup(
@@ -69,20 +60,20 @@ def migrate_with_backup(
 
     own = engine is None
     engine = engine or make_engine(url)
-    where = describe_url(url)
     try:
-        with database_errors(where):
+        with database_errors(describe_url(url)):
             if not migrate.needs_upgrade(engine):  # raises for a newer database
                 return None
-            with _migration_lock(engine):
+            with engine.begin() as connection:
+                _lock(connection)
                 # Another PC may have migrated while this one waited for the lock.
-                if not migrate.needs_upgrade(engine):
+                current = MigrationContext.configure(connection).get_current_revision()
+                if current == migrate.head_revision():
                     return None
-                if migrate.is_fresh(engine):
-                    migrate.upgrade(engine)
-                    return None
-                backup = _backup_before(url, migrate.current_revision(engine), backup_dir, now)
-                _upgrade(engine, backup)
+                backup = None
+                if current is not None:
+                    backup = _backup_before(url, current, backup_dir, now)
+                _upgrade(connection, backup)
                 return backup
     finally:
         if own:
@@ -111,12 +102,15 @@ def _backup_before(
     return result.path
 
 
-def _upgrade(engine: Engine, backup: Path) -> None:
+def _upgrade(connection: Connection, backup: Path | None) -> None:
+    """Alembic on the caller's connection, inside its (locked) transaction."""
+    config = migrate.alembic_config()
+    config.attributes["connection"] = connection
     try:
-        migrate.upgrade(engine)
-    except UserError:
-        raise
+        command.upgrade(config, "head")
     except Exception as exc:
+        if backup is None:
+            raise
         log.exception("migration failed")
         raise DatabaseError(
             f"Pembaruan skema basis data gagal dan dibatalkan; basis data tetap seperti semula. "

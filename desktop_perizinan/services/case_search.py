@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import ColumnElement, Select, func, select, text
+from sqlalchemy import ColumnElement, Integer, Select, Text, column, func, select, table, text
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import (
@@ -37,7 +37,9 @@ from desktop_perizinan.workflow.placeholders import fill
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
 
-SortKey = Literal["received_desc", "received_asc", "due_asc", "due_desc"]
+#: "newest": newest entered first (id order; the table's default, and the order the trigram
+#: index can stream in, so a broad search stops after one page instead of sorting every hit).
+SortKey = Literal["newest", "received_desc", "received_asc", "due_asc", "due_desc"]
 #: Words shorter than this cannot use a trigram index.
 TRIGRAM = 3
 
@@ -53,7 +55,7 @@ class CaseFilters:
     received_from: date | None = None
     received_to: date | None = None  # inclusive
     overdue: bool = False  # the open step is past its due time
-    sort: SortKey = "received_desc"
+    sort: SortKey = "newest"
 
     def words(self) -> list[str]:
         return " ".join(self.text.lower().split()).split()
@@ -110,8 +112,11 @@ class CaseSearch:
                 .offset(max(0, offset))
                 .limit(max(0, limit))
             )
-            query = self._where(session, query, filters, now)
-            query = query.order_by(*self._order(filters.sort))
+            query, streamed = self._where(session, query, filters, now)
+            if streamed is not None:
+                query = query.order_by(streamed.desc())
+            else:
+                query = query.order_by(*self._order(filters.sort))
             rows = session.execute(query).all()
             ids = [r.id for r in rows]
             step_due: dict[int, datetime] = {}
@@ -156,7 +161,7 @@ class CaseSearch:
     def count(self, filters: CaseFilters) -> int:
         now = self._s.now()
         with self._s.db.reading() as session:
-            query = self._where(session, select(func.count(Case.id)), filters, now)
+            query, _streamed = self._where(session, select(func.count(Case.id)), filters, now)
             return int(session.scalar(query) or 0)
 
     @property
@@ -181,12 +186,17 @@ class CaseSearch:
                 return (Case.due_at.asc().nulls_last(), Case.id.asc())
             case "due_desc":
                 return (Case.due_at.desc().nulls_last(), Case.id.desc())
-            case _:
+            case "received_desc":
                 return (Case.received_at.desc(), Case.id.desc())
+            case _:
+                return (Case.id.desc(),)
 
     def _where(
         self, session: Session, query: Select[tuple[object, ...]], f: CaseFilters, now: datetime
-    ) -> Select[tuple[object, ...]]:
+    ) -> tuple[Select[tuple[object, ...]], ColumnElement[int] | None]:
+        """The filters as WHERE clauses. The second value is the FTS rowid column when the
+        query is driven by the trigram index in id order (SQLite, "newest" order): the caller
+        orders by it, and SQLite then reads hits newest first and stops after one page."""
         if f.form_code:
             query = query.where(Case.form_code == f.form_code)
         if f.status is not None:
@@ -203,25 +213,26 @@ class CaseSearch:
                 StepRecord.done_at.is_(None), StepRecord.due_at < now
             )
             query = query.where(Case.id.in_(late))
+        streamed: ColumnElement[int] | None = None
         words = f.words()
         if words:
             long_words = [w for w in words if len(w) >= TRIGRAM]
             short_words = [w for w in words if len(w) < TRIGRAM]
-            if (
-                long_words
-                and session.get_bind().dialect.name == "sqlite"
-                and self._has_fts(session)
-            ):
+            if long_words and session.get_bind().dialect.name == "sqlite" and self._has_fts(session):
                 match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-                hits = text("SELECT rowid FROM permohonan_fts WHERE permohonan_fts MATCH :match")
-                query = query.where(
-                    Case.id.in_(hits.bindparams(match=match).columns(rowid=Case.id.type))
-                )
+                if f.sort == "newest":
+                    query = query.join(_FTS, _FTS.c.rowid == Case.id).where(
+                        _FTS.c.permohonan_fts.op("MATCH")(match)
+                    )
+                    streamed = _FTS.c.rowid
+                else:
+                    hits = select(_FTS.c.rowid).where(_FTS.c.permohonan_fts.op("MATCH")(match))
+                    query = query.where(Case.id.in_(hits))
             else:
                 short_words = words
             for word in short_words:
                 query = query.where(Case.search_text.like(_contains(word), escape="\\"))
-        return query
+        return query, streamed
 
     def _has_fts(self, session: Session) -> bool:
         if self._fts is None:
@@ -242,6 +253,11 @@ class CaseSearch:
             ).one()
             pt = self._types[form_version_id] = self._s.definition_for(session, case)
         return pt
+
+
+#: The FTS5 table of migration 0002 (SQLite only), for joins; its hidden column of the same
+#: name takes MATCH.
+_FTS = table("permohonan_fts", column("rowid", Integer), column("permohonan_fts", Text))
 
 
 def _contains(word: str) -> str:

@@ -369,15 +369,49 @@ def _sign(ctx: StepContext) -> None:
     mode = str(ctx.data.get("mode") or "basah")
     if mode not in SIGN_MODES:
         raise ValidationError("Cara tanda tangan harus basah atau elektronik.", "mode")
+    if mode == "basah":
+        ref = ctx.services.documents.sign(
+            ctx.session, ctx.actor, ctx.case, ctx.pt, doc, mode, ctx.data, ctx.now
+        )
+        ctx.record.data = {"document_id": doc.id, "mode": mode}
+        ctx.produced.append(ref)
+        return
+    # Electronic: the number must show in the signed PDF, so it is taken now, from the book
+    # of the penomoran step that follows. Only the certificate's identity is recorded, never
+    # the PKCS#12 or its passphrase.
+    from desktop_perizinan.services import esign
+
+    identity = esign.identity_from_data(ctx.data)
+    book = esign.following_number_book(ctx.pt, ctx.step)
     ref = ctx.services.documents.sign(
-        ctx.session, ctx.actor, ctx.case, ctx.pt, doc, mode, ctx.data, ctx.now
+        ctx.session,
+        ctx.actor,
+        ctx.case,
+        ctx.pt,
+        doc,
+        mode,
+        {"identitas": identity, "book": book},
+        ctx.now,
     )
-    ctx.record.data = {"document_id": doc.id, "mode": mode}
+    ctx.record.data = {
+        "document_id": doc.id,
+        "mode": mode,
+        "nomor": ref.number,
+        "buku": book,
+        "sertifikat": identity.info.as_record(),
+        "tingkat": esign.LEVEL_B_T if esign.timestamp_url(ctx.session) else esign.LEVEL_B_B,
+    }
     ctx.produced.append(ref)
 
 
 def _number(ctx: StepContext) -> None:
     doc = ctx.document()
+    if doc.number is not None and doc.sign_mode == "elektronik" and doc.status == "final":
+        # Signed electronically: the number was taken at signing; this step confirms it.
+        ref = DocumentRef(doc.id, doc.title, doc.number, doc.versions[-1].version)
+        ctx.record.data = {"document_id": doc.id, "nomor": doc.number, "dikonfirmasi": True}
+        ctx.produced.append(ref)
+        return
     book = ctx.step.book or (
         ctx.pt.numbering.book if ctx.step.document is DocumentKind.PERMIT else "surat_keluar"
     )

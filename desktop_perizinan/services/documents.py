@@ -392,13 +392,58 @@ class DocumentService:
         data: dict[str, Any],
         now: datetime,
     ) -> DocumentRef:
-        """Record the head's signature. Wet: the final is printed after numbering and signed
-        by hand. Electronic signing is applied to the numbered final (see ``esign``)."""
+        """Record the head's signature.
+
+        Wet: only recorded here; the final is rendered after numbering, printed and signed by
+        hand. Electronic: the number must show in the PDF that is signed, so it is taken now,
+        in this transaction, from ``data["book"]`` (the book of the following penomoran step);
+        the final is rendered with the "Ditandatangani secara elektronik oleh ..." note and
+        the QR, then signed (PAdES, invisible field) with ``data["identitas"]`` or
+        ``data["p12"]`` + ``data["passphrase"]``, which are never stored.
+        """
+        if mode == "elektronik":
+            return self._sign_electronic(session, actor, case, pt, doc, data, now)
         version = doc.versions[-1]
         doc.signed_by = actor.id
         doc.signed_at = now
         doc.sign_mode = mode
         return _ref(doc, version)
+
+    def _sign_electronic(
+        self,
+        session: Session,
+        actor: Actor,
+        case: Case,
+        pt: PermitType,
+        doc: Document,
+        data: dict[str, Any],
+        now: datetime,
+    ) -> DocumentRef:
+        from desktop_perizinan.services import esign
+
+        if doc.number is not None:
+            raise ValidationError(f"Dokumen ini sudah bernomor {doc.number}.")
+        identity = esign.identity_from_data(data)
+        info = identity.info
+        esign.check_validity(info, now)
+        esign.check_usage(identity.certificate)
+        esign.check_belongs_to(info, full_name=actor.full_name, nip=actor.nip)
+        permit = doc.kind == DocumentKind.PERMIT.value
+        book = str(data.get("book") or (pt.numbering.book if permit else "surat_keluar"))
+        doc.signed_by = actor.id
+        doc.signed_at = now
+        doc.sign_mode = "elektronik"
+        ref = self.finalize_with_number(session, actor, case, pt, doc, book, now)
+        final = doc.versions[-1]
+        final.pdf = esign.sign_pdf(
+            identity,
+            final.pdf,
+            reason=f"{doc.title} nomor {doc.number}",
+            location=self.office(session).city,
+            timestamp_url=esign.timestamp_url(session),
+        )
+        final.sha256 = hashlib.sha256(final.pdf).hexdigest()
+        return ref
 
     def finalize_with_number(
         self,
@@ -410,7 +455,11 @@ class DocumentService:
         book: str,
         now: datetime,
     ) -> DocumentRef:
-        """Take the number, then render the final (no DRAF, no paraf box, with the QR)."""
+        """Take the number, then render the final (no DRAF, no paraf box, with the QR).
+
+        The QR payload also goes into the PDF's metadata before the bytes are stored (so the
+        stored SHA-256 covers it): a file can then be verified without decoding the image.
+        """
         if doc.number is not None:
             raise ValidationError(f"Dokumen ini sudah bernomor {doc.number}.")
         if doc.signed_at is None:
@@ -432,7 +481,10 @@ class DocumentService:
         payload["numbered_at"] = now.isoformat()
         doc.verification_code = self._code(session, entry.number, doc.kind, case.id, payload)
         final = self._add_version(session, doc, actor, b"", payload, True, now)
-        final.pdf = render(self._letter_context(session, case, pt, doc, final, draft=False))
+        final.pdf = _with_payload(
+            render(self._letter_context(session, case, pt, doc, final, draft=False)),
+            qr_payload(entry.number, doc.verification_code),
+        )
         final.sha256 = hashlib.sha256(final.pdf).hexdigest()
         if doc.kind == DocumentKind.PERMIT.value:
             case.permit_number = entry.number
@@ -666,6 +718,13 @@ class DocumentService:
             qr_payload=qr,
             e_signed_by=e_signed,
         )
+
+
+def _with_payload(pdf: bytes, payload: str) -> bytes:
+    """The PDF with its verification payload in the document information (see verification)."""
+    from desktop_perizinan.services.verification import embed_payload
+
+    return embed_payload(pdf, payload)
 
 
 def case_reference(case: Case) -> str:

@@ -247,7 +247,8 @@ def _full_year(text: str) -> int:
     return year + 2000 if len(text) == 2 else year
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as the clerk sees it in the preview (dates day-first, 12.0 as 12)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -323,7 +324,7 @@ def judge_rows(
     for row_no, row in enumerate(ledger.rows, start=1):
         number = normalise_number(row[mapping.number])
         raw_date = row[mapping.date]
-        date_text = _cell_text(raw_date)
+        date_text = cell_text(raw_date)
 
         def reject(
             reason: str, *, row_no: int = row_no, number: str = number, shown: str = date_text
@@ -348,7 +349,7 @@ def judge_rows(
         if mapping.seq is not None:
             seq = _positive_int(row[mapping.seq])
             if seq is None:
-                reject(f'nomor urut "{_cell_text(row[mapping.seq])}" bukan bilangan bulat positif')
+                reject(f'nomor urut "{cell_text(row[mapping.seq])}" bukan bilangan bulat positif')
                 continue
             if match is not None and int(match["urut"]) != seq:
                 reject(
@@ -392,8 +393,8 @@ def judge_rows(
                 seq,
                 number,
                 datetime.combine(when, time()),
-                _cell_text(row[mapping.subject]) if mapping.subject is not None else "",
-                _cell_text(row[mapping.addressee]) if mapping.addressee is not None else "",
+                cell_text(row[mapping.subject]) if mapping.subject is not None else "",
+                cell_text(row[mapping.addressee]) if mapping.addressee is not None else "",
             )
         )
     return good, bad, _gap_warnings(good, existing)

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from desktop_perizinan.db.models import Applicant, Case, StepRecord
 from desktop_perizinan.services.documents import case_reference
@@ -310,6 +310,14 @@ class ReportService:
 
     def role_name(self, role: str) -> str:
         return self._s.office.role_name(role)
+
+    def years(self) -> list[int]:
+        """Years with applications, newest first (the current year always offered)."""
+        with self._s.db.reading() as session:
+            first = session.scalar(select(func.min(Case.received_at)))
+        this_year = self._s.now().year
+        start = min(first.year, this_year) if first is not None else this_year
+        return list(range(this_year, start - 1, -1))
 
     # ------------------------------------------------------------------ recap
 

@@ -29,7 +29,7 @@ from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.ui.navigation import NavEntry, entries_for
 from desktop_perizinan.ui.theme import icon, set_role
-from desktop_perizinan.ui.widgets.messages import report_error
+from desktop_perizinan.ui.widgets.messages import report_error, return_focus_after
 from desktop_perizinan.ui.worker import Task, run_in_background
 
 #: How often the status bar asks whether the database still answers.
@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
             f"<br><br>Basis data: {self.services.db.describe()}"
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return_focus_after(box)
         box.open()
         return box
 
@@ -227,14 +228,20 @@ class MainWindow(QMainWindow):
         dialog = QuickFindDialog(self.services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open_case.connect(self.open_case)
+        return_focus_after(dialog)
         dialog.open()
         return dialog
 
     def open_case(self, case_id: int) -> QWidget | None:
-        from desktop_perizinan.ui.widgets.case_summary import CaseSummaryDialog
+        """The case in its own window: the back office's full case view when this build has
+        it (``ui.tugas.CaseDialog``), else the read-only summary."""
+        try:
+            from desktop_perizinan.ui.tugas import CaseDialog as CaseWindow
+        except ImportError:
+            from desktop_perizinan.ui.widgets.case_summary import CaseSummaryDialog as CaseWindow
 
         try:
-            dialog = CaseSummaryDialog(self.services, self.actor, case_id, self)
+            dialog = CaseWindow(self.services, self.actor, case_id, self)
         except Exception as exc:
             report_error(self, exc)
             return None

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.ui.theme import icon, set_role
-from desktop_perizinan.ui.widgets.messages import Banner
+from desktop_perizinan.ui.widgets.messages import Banner, return_focus_after
 from desktop_perizinan.ui.worker import run_in_background
 
 MAX_PRINT_DPI = 300
@@ -194,8 +194,9 @@ class PdfPreviewDialog(QDialog):
         dialog = QPrintDialog(self._printer, self)
         dialog.setWindowTitle("Cetak " + self.windowTitle())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return_focus_after(dialog)  # back to the preview: Esc closes it, Enter prints again
         dialog.finished.connect(self._print_dialog_finished)
-        dialog.open()
+        QDialog.open(dialog)  # the no-argument overload (PySide6 hides it)
         return dialog
 
     def _print_dialog_finished(self, result: int) -> None:
@@ -223,7 +224,8 @@ class PdfPreviewDialog(QDialog):
         dialog.selectFile(self.suggested_path())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(self.save_to)
-        dialog.open()
+        return_focus_after(dialog)
+        QDialog.open(dialog)  # the no-argument overload (PySide6 hides it)
         return dialog
 
     def save_to(self, path: str) -> None:

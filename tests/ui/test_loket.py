@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QImage
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFileDialog, QLineEdit, QMessageBox, QWidget
 
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
@@ -85,6 +85,12 @@ class Clerk:
 
     def enter(self) -> None:
         self.key(ENTER)
+
+    def back_to(self, window: QWidget) -> None:
+        """A closed dialog hands the keyboard back to its window (the window manager's job;
+        the offscreen platform has none)."""
+        window.activateWindow()
+        self.qtbot.waitUntil(window.isActiveWindow)
 
     def focused(self) -> QWidget:
         widget = QApplication.focusWidget()
@@ -227,6 +233,7 @@ def test_keyboard_only_from_f2_to_the_printed_resi(qtbot, services, users, code)
     printing = clerk.wait_modal(QPrintDialog)
     clerk.key(Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not printing.isVisible())
+    qtbot.waitUntil(preview.isActiveWindow)  # the clerk is back on the preview
     clerk.key(Qt.Key.Key_Escape)  # close the preview
     qtbot.waitUntil(lambda: not preview.isVisible())
 
@@ -321,7 +328,8 @@ def test_incomplete_file_then_completion_on_return(qtbot, services, users, clock
     assert [r.id for r in waiting] == [result.case_id]
     assert waiting[0].status is CaseStatus.WAITING_APPLICANT
     clock.advance(24 * 60)
-    screen.waiting_filter.setFocus()
+    clerk.back_to(window)
+    qtbot.mouseClick(screen.waiting_filter, LEFT)
     clerk.type(DEMO_APPLICANTS[2].nik[:6])
     clerk.enter()  # to the list
     assert clerk.focused() is screen.waiting_view
@@ -445,12 +453,13 @@ def test_field_messages_come_from_the_service(qtbot, services, users):
 
 def test_esc_asks_before_throwing_away_what_was_typed(qtbot, services, users):
     clerk = Clerk(qtbot)
-    open_counter(qtbot, services)
+    window = open_counter(qtbot, services)
     clerk.key(Qt.Key.Key_F2)
     dialog = clerk.wait_modal(NewApplicationDialog)
     clerk.key(Qt.Key.Key_Escape)  # nothing typed: closes at once
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
+    clerk.back_to(window)
     clerk.key(Qt.Key.Key_F2)
     dialog = clerk.wait_modal(NewApplicationDialog)
     clerk.type("1211")
@@ -458,6 +467,7 @@ def test_esc_asks_before_throwing_away_what_was_typed(qtbot, services, users):
     question = clerk.wait_modal(QMessageBox)
     clerk.enter()  # the default answer is "Tidak": keep typing
     qtbot.waitUntil(lambda: not question.isVisible())
+    qtbot.waitUntil(dialog.isActiveWindow)
     assert dialog.isVisible() and dialog.nik.text() == "1211"
     clerk.key(Qt.Key.Key_Escape)
     question = clerk.wait_modal(QMessageBox)
@@ -483,13 +493,17 @@ def _png() -> bytes:
     return bytes(data.data())
 
 
-def drop_files(qtbot, target: QWidget, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
+def drop_files(target: QAbstractScrollArea, paths: list[Path]) -> None:
+    """What the window system sends when files from the file manager are dropped."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    event = QDropEvent(
-        QPointF(10, 10), Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(target, event)
+    viewport = target.viewport()
+    none = Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, LEFT, none)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, LEFT, none)
+    QApplication.sendEvent(viewport, drop)
 
 
 def test_attachments_checked_by_content_and_size(qtbot, services, users, tmp_path):
@@ -500,25 +514,25 @@ def test_attachments_checked_by_content_and_size(qtbot, services, users, tmp_pat
     dialog._check_type()
     panel = dialog.attachments
     # Not what its name says: a PNG called .pdf, and a text file called .jpg.
-    drop_files(qtbot, panel.list, [_write(tmp_path / "ktp.pdf", _png())])
+    drop_files(panel.list, [_write(tmp_path / "ktp.pdf", _png())])
     assert panel.picked() == []
     assert "bernama PDF tetapi isinya PNG" in panel.box.message.text()
-    drop_files(qtbot, panel.list, [_write(tmp_path / "surat.jpg", b"Bukan gambar sama sekali")])
+    drop_files(panel.list, [_write(tmp_path / "surat.jpg", b"Bukan gambar sama sekali")])
     assert "bukan PDF, JPG atau PNG" in panel.box.message.text()
     # Too large (the office limit, 10 MB by default).
     big = tmp_path / "proposal.pdf"
     big.write_bytes(SAMPLE_PDF + b"0" * (services.settings.attachment_limit_bytes() + 1))
-    drop_files(qtbot, panel.list, [big])
+    drop_files(panel.list, [big])
     assert "terlalu besar" in panel.box.message.text()
     assert panel.picked() == []
     # Good files: a real PNG and a PDF, previewed; "ktp" in the name ticks the requirement.
-    drop_files(qtbot, panel.list, [_write(tmp_path / "ktp.png", _png())])
+    drop_files(panel.list, [_write(tmp_path / "ktp.png", _png())])
     assert [p.file_name for p in panel.picked()] == ["ktp.png"]
     assert not panel.box.message.isVisible()
     assert panel.preview.pixmap() is not None and not panel.preview.pixmap().isNull()
     ktp = next(code for code in dialog._checks if "ktp" in code)
     assert dialog._checks[ktp].isChecked()
-    drop_files(qtbot, panel.list, [_write(tmp_path / "scan.pdf", SAMPLE_PDF)])
+    drop_files(panel.list, [_write(tmp_path / "scan.pdf", SAMPLE_PDF)])
     assert not panel.preview.pixmap().isNull()  # page 1 rendered on white
     assert panel.preview.pixmap().toImage().pixelColor(5, 5).name() == "#ffffff"
     assert len(dialog.attachments.attachments()) == 2
@@ -548,6 +562,8 @@ def test_attachment_through_the_file_dialog_is_saved_with_the_case(
     clerk.type(str(path))
     clerk.enter()
     qtbot.waitUntil(lambda: bool(dialog.attachments.picked()))
+    qtbot.waitUntil(dialog.isActiveWindow)  # back in the form
+    assert "ktp-pemohon.pdf" in dialog.attachments.list.item(0).text()
     clerk.key(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     screen = loket(window)
     wait_preview(qtbot, screen)
@@ -564,10 +580,10 @@ def test_save_as_pdf_writes_the_same_bytes(qtbot, services, users, driver, tmp_p
     result = driver.submit(CODES[0], DEMO_APPLICANTS[0])
     preview = PdfPreviewDialog(result.pdf, "Resi", number=result.reg_number, file_stem="resi")
     qtbot.addWidget(preview)
-    preview.show()
+    with qtbot.waitActive(preview):
+        preview.show()
     clerk = Clerk(qtbot)
-    preview.activateWindow()
-    preview.print_button.setFocus()
+    assert clerk.focused() is preview.print_button
     clerk.key(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     chooser = clerk.wait_modal(QFileDialog)
     target = tmp_path / "resi-pemohon.pdf"

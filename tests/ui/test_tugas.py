@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QWidget
 
 from desktop_perizinan.errors import PermissionDenied
 from desktop_perizinan.services.actor import Actor
@@ -146,11 +146,15 @@ class Desk:
         self.save(dialog)
         assert not dialog.banner.isVisible(), dialog.banner.text()
         assert dialog.result is not None, "the step was not saved"
-        assert dialog.result_title.isVisible() and "tersimpan" in dialog.result_title.text()
+        assert dialog.pages.currentIndex() == 1 and "tersimpan" in dialog.result_title.text()
         self.qtbot.mouseClick(dialog.close_button, LEFT)
         assert not dialog.isVisible()
         _screen.close()
         return dialog
+
+    def tick(self, box: QAbstractButton) -> None:
+        """Click a check box on its box (its centre may be past the label)."""
+        self.qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))
 
     def type_into(self, widget: QWidget, text: str, *, replace: bool = False) -> None:
         widget.setFocus()
@@ -180,7 +184,8 @@ def run_to_recommendation(desk: Desk, case_id: int, tmp_path: Path) -> None:
         assert isinstance(form, DispositionForm)
         assert form.to.currentText() == "Backoffice / Ka Seksi Pelayanan II"
         coordinate = next(b for b in form.instructions if b.text().startswith("Koordinasikan"))
-        desk.qtbot.mouseClick(coordinate, LEFT)
+        desk.tick(coordinate)
+        assert coordinate.isChecked()
         form.sifat.setFocus()
         desk.qtbot.keyClick(form.sifat, Qt.Key.Key_Down)  # Biasa -> Segera
         assert form.sifat.currentText() == "Segera"
@@ -262,7 +267,7 @@ def run_letter(
         assert not form.electronic.isEnabled() and form.electronic.toolTip()
         desk.save(dialog)  # not confirmed yet: refused beside the checkbox, nothing sent
         assert dialog.result is None and form.boxes["konfirmasi"].error
-        desk.qtbot.mouseClick(form.confirm, LEFT)
+        desk.tick(form.confirm)
         assert form.confirm.isChecked()
 
     desk.step("kadis", case_id, sign, outcome="ditandatangani")
@@ -273,7 +278,7 @@ def run_letter(
         shown["number"] = dialog.form.number.text()
 
     dialog = desk.step("umum", case_id, number)
-    assert dialog.taken_number.isVisible()
+    assert not dialog.taken_number.isHidden()  # shown on the result page
     taken = dialog.taken_number.text()
     desk.step("loket", case_id)  # delivery: "Diambil di loket", expedition book
     dialog = desk.step("loket", case_id)  # the applicant receives it: tanda terima

@@ -47,7 +47,7 @@ def late_text(calendar: WorkCalendar, minutes: int | None) -> str:
 
 
 def urgency(minutes: int) -> str:
-    """"error" (overdue), "warning" (due within the hour) or "" (plenty of time)."""
+    """ "error" (overdue), "warning" (due within the hour) or "" (plenty of time)."""
     if minutes < 0:
         return "error"
     if minutes < SOON_MINUTES:
@@ -61,7 +61,7 @@ def urgency_color(minutes: int) -> QColor | None:
 
 
 class CountdownLabel(QLabel):
-    """"Sisa 1 hari 2 jam" / "Terlambat 35 menit", coloured, refreshed every half minute."""
+    """ "Sisa 1 hari 2 jam" / "Terlambat 35 menit", coloured, refreshed every half minute."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)

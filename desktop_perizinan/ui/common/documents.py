@@ -34,7 +34,10 @@ class ImageDialog(QDialog):
             raise UserError(f"Gambar '{title}' tidak dapat dibuka.")
         if pixmap.width() > 1000 or pixmap.height() > 750:
             pixmap = pixmap.scaled(
-                1000, 750, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                1000,
+                750,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
             )
         self.image = QLabel()
         self.image.setPixmap(pixmap)

@@ -28,14 +28,19 @@ from desktop_perizinan.ui.loket.return_dialog import CompletionDialog
 from desktop_perizinan.ui.pdf_preview import PdfPreviewDialog
 from desktop_perizinan.ui.theme import color, icon, set_role
 from desktop_perizinan.ui.widgets.formatting import remaining_text, short_datetime
-from desktop_perizinan.ui.widgets.messages import show_info
+from desktop_perizinan.ui.widgets.messages import return_focus_after, show_info
 from desktop_perizinan.ui.widgets.table import Column, RowsModel, RowsView
 
 TASK_COLUMNS: tuple[Column[TaskRow], ...] = (
     Column("Nomor", lambda t: t.reg_number),
     Column("Pemohon", lambda t: t.applicant_name),
     Column("Jenis izin", lambda t: t.permit_name),
-    Column("Langkah", lambda t: f"{t.step_no}. {t.step_name}", sort_key=lambda t: t.step_no),
+    Column(
+        "Langkah",
+        lambda t: f"{t.step_no}. {t.step_name}",
+        sort_key=lambda t: t.step_no,
+        stretch=True,
+    ),
     Column("Batas waktu", lambda t: short_datetime(t.due_at), sort_key=lambda t: t.due_at),
     Column(
         "Sisa",
@@ -49,7 +54,7 @@ WAITING_COLUMNS: tuple[Column[CaseRow], ...] = (
     Column("Referensi", lambda r: r.reference),
     Column("Pemohon", lambda r: r.applicant_name),
     Column("NIK", lambda r: r.applicant_nik),
-    Column("Jenis izin", lambda r: r.permit_name),
+    Column("Jenis izin", lambda r: r.permit_name, stretch=True),
     Column("Diterima", lambda r: short_datetime(r.received_at), sort_key=lambda r: r.received_at),
 )
 
@@ -90,6 +95,8 @@ class LoketScreen(QWidget):
         self.last_detail.setWordWrap(True)
         set_role(self.last_detail, "subtitle")
         last_box = QGroupBox("Terakhir diterima")
+        last_box.hide()  # shown from the first application of this session
+        self.last_box = last_box
         last_layout = QVBoxLayout(last_box)
         last_layout.addWidget(self.last_number)
         last_layout.addWidget(self.last_detail)
@@ -123,15 +130,15 @@ class LoketScreen(QWidget):
         waiting_layout.addWidget(self.waiting_view)
         waiting_layout.addWidget(self.waiting_empty)
 
-        head = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.addWidget(title)
-        titles.addWidget(subtitle)
-        head.addLayout(titles)
-        head.addStretch(1)
-        head.addWidget(self.new_button)
-        head.addWidget(self.return_button)
-        head.addWidget(self.forward_button)
+        head = QVBoxLayout()
+        head.addWidget(title)
+        head.addWidget(subtitle)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.return_button)
+        buttons.addWidget(self.forward_button)
+        buttons.addStretch(1)
+        head.addLayout(buttons)
 
         # An empty list shrinks to its one-line hint; a list with rows takes the height.
         self.tasks_box, self.waiting_box = tasks_box, waiting_box
@@ -171,6 +178,8 @@ class LoketScreen(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._intake_saved)
         self.dialog = dialog
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        return_focus_after(dialog)
         dialog.open()
         return dialog
 
@@ -183,6 +192,8 @@ class LoketScreen(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._intake_saved)
         self.dialog = dialog
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        return_focus_after(dialog)
         dialog.open()
         return dialog
 
@@ -196,13 +207,23 @@ class LoketScreen(QWidget):
         dialog.forwarded.connect(self._forwarded)
         dialog.finished.connect(lambda _r: self.refresh())
         self.dialog = dialog
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        return_focus_after(dialog)
         dialog.open()
         return dialog
+
+    def _forget(self, widget: QWidget) -> None:
+        """A closed dialog is deleted: drop the reference before it dangles."""
+        if self.dialog is widget:
+            self.dialog = None
+        if self.preview is widget:
+            self.preview = None
 
     # ---------------------------------------------------------------- results
 
     def _intake_saved(self, result: IntakeResult) -> None:
         self.last_result = result
+        self.last_box.show()
         self.refresh()
         view = self._s.queries.case(result.case_id)
         if result.complete and result.reg_number:
@@ -261,6 +282,8 @@ class LoketScreen(QWidget):
         )
         preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.preview = preview
+        preview.finished.connect(lambda _r: self._forget(preview))
+        return_focus_after(preview)
         preview.open()
         preview.print_button.setFocus()
         return preview

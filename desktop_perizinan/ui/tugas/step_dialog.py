@@ -100,7 +100,7 @@ class StepDialog(QDialog):
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.save_button = QPushButton("&Simpan")
+        self.save_button = QPushButton(self.form.save_label)
         self.save_button.setDefault(True)
         self.cancel_button = QPushButton("&Batal")
         self.close_button = QPushButton("&Tutup")
@@ -216,6 +216,7 @@ class StepDialog(QDialog):
         self.note_box.clear_message()
         outcome = self.outcome()
         if not self.form.check(outcome.code):
+            self.settled.emit()  # refused here, beside the field; nothing was sent
             return
         note = self.note.toPlainText().strip() if self.note_box.isVisible() else ""
         if outcome.needs_note and not note:
@@ -223,6 +224,7 @@ class StepDialog(QDialog):
                 f"Tuliskan alasannya: hasil '{outcome.label}' memerlukan catatan."
             )
             self.note.setFocus()
+            self.settled.emit()
             return
         request = ActRequest(
             step_record_id=self.step.step_record_id,

@@ -101,6 +101,8 @@ class StepForm(QWidget):
     note_label: str | None = "Catatan"
     #: Placeholder of the dialog's note box.
     note_placeholder: str = "Catatan untuk riwayat langkah (tidak wajib)"
+    #: Text of the dialog's save button (what saving does, in the user's words).
+    save_label: str = "&Simpan"
     #: The form changed whether it can be saved (e.g. an SKRD was issued).
     changed = Signal()
 
@@ -288,6 +290,7 @@ class InspectionForm(StepForm):
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dd-MM-yyyy")
         self.date.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.date.setMaximumWidth(160)
         self.add_field("tanggal", "Tanggal peninjauan", self.date)
         self.location = QLineEdit(self._default_location())
         self.add_field("lokasi", "Lokasi", self.location)
@@ -528,8 +531,14 @@ class ParafForm(StepForm):
             self.form.addRow(f"Paraf versi {doc.versions}", history)
 
 
+def esign_available(services: Services) -> bool:
+    """Whether the documents service can apply a PAdES signature at this step."""
+    return callable(getattr(services.documents, "esign", None))
+
+
 class SignForm(StepForm):
-    """Wet signature (print, sign by hand, confirm) or electronic (when the app can)."""
+    """Wet signature (print, sign by hand, confirm) or electronic (when the app can): the
+    signer's PKCS#12 file and passphrase go with the request and are never stored."""
 
     note_label = "Catatan"
     note_placeholder = "Wajib bila dikembalikan ke penyusun draf."
@@ -541,7 +550,7 @@ class SignForm(StepForm):
         self.wet = QRadioButton("Tanda tangan &basah (cetak, tanda tangani)")
         self.electronic = QRadioButton("Tanda tangan &elektronik (TTE)")
         self.wet.setChecked(True)
-        if not callable(getattr(env.services.documents, "esign", None)):
+        if not esign_available(env.services):
             self.electronic.setEnabled(False)
             self.electronic.setToolTip(
                 "Tanda tangan elektronik belum tersedia di aplikasi ini; gunakan tanda tangan basah."
@@ -557,10 +566,44 @@ class SignForm(StepForm):
         self.add_field("mode", "Cara", modes)
         self.confirm = QCheckBox("Surat yang dicetak sudah saya tanda tangani")
         self.add_field("konfirmasi", "Konfirmasi", self.confirm)
-        self.wet.toggled.connect(self.confirm.setEnabled)
+
+        self._p12: bytes = b""
+        self.p12_button = QPushButton("Pilih sertifikat (.p12/.pfx)…")
+        self.p12_button.clicked.connect(self._choose_p12)
+        self.p12_box = self.add_field("p12", "Sertifikat", self.p12_button)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_box = self.add_field("passphrase", "Kata sandi sertifikat", self.passphrase)
+        #: Asks for the certificate file; replaced in tests.
+        self.choose_certificate: Callable[[QWidget], str] = _choose_certificate_file
+        self.wet.toggled.connect(self._mode_changed)
+        self._mode_changed()
+
+    def _mode_changed(self) -> None:
+        wet = self.wet.isChecked()
+        self.confirm.setEnabled(wet)
+        for box in (self.p12_box, self.passphrase_box):
+            box.setVisible(not wet)
+            label = self.form.labelForField(box)
+            if label is not None:
+                label.setVisible(not wet)
+
+    def _choose_p12(self) -> None:
+        path = self.choose_certificate(self)
+        if not path:
+            return
+        try:
+            self._p12 = Path(path).read_bytes()
+        except OSError as exc:
+            self.p12_box.show_error(f"Berkas sertifikat tidak dapat dibaca: {exc.strerror}.")
+            return
+        self.p12_button.setText(Path(path).name)
+        self.p12_box.clear_message()
 
     def data(self) -> dict[str, Any]:
-        return {"mode": "basah" if self.wet.isChecked() else "elektronik"}
+        if self.wet.isChecked():
+            return {"mode": "basah"}
+        return {"mode": "elektronik", "p12": self._p12, "passphrase": self.passphrase.text()}
 
     def check(self, outcome: str) -> bool:
         if outcome == "kembalikan":
@@ -576,10 +619,18 @@ class SignForm(StepForm):
         return self.confirm
 
 
+def _choose_certificate_file(parent: QWidget) -> str:
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, "Pilih sertifikat elektronik", "", "Sertifikat (*.p12 *.pfx)"
+    )
+    return path
+
+
 class NumberForm(StepForm):
     """Shows the number that will be taken, then takes it (the book never skips one)."""
 
     note_label = None
+    save_label = "&Ambil nomor dan simpan"
 
     def __init__(self, env: StepEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -41,6 +42,7 @@ from desktop_perizinan.services.attachments import AttachmentIn, check_attachmen
 from desktop_perizinan.ui.theme import icon
 from desktop_perizinan.ui.widgets.form import FieldBox
 from desktop_perizinan.ui.widgets.formatting import size_text
+from desktop_perizinan.ui.widgets.messages import return_focus_after
 
 FILE_FILTER = "Dokumen pindaian (*.pdf *.jpg *.jpeg *.png);;Semua berkas (*)"
 PREVIEW = QSize(180, 230)
@@ -240,7 +242,8 @@ class AttachmentPanel(QWidget):
         dialog.setNameFilter(FILE_FILTER)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.filesSelected.connect(lambda files: self.add_files([Path(f) for f in files]))
-        dialog.open()
+        return_focus_after(dialog)
+        QDialog.open(dialog)  # the no-argument overload (PySide6 hides it)
         return dialog
 
     def add_files(self, paths: list[Path]) -> None:

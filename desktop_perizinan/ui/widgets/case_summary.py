@@ -68,6 +68,7 @@ class CaseSummaryDialog(QDialog):
         set_role(number, "bignumber")
         number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         status = QLabel(f"{view.status.label} · sekarang: {view.current_step_name}")
+        status.setObjectName("status")
         set_role(status, "subtitle")
         status.setWordWrap(True)
 

@@ -11,10 +11,32 @@ import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QWidget
 
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.ui.theme import set_role
+
+
+def return_focus_after(dialog: QDialog) -> None:
+    """When ``dialog`` closes, give the keyboard back to the window it was opened from.
+
+    Window managers usually do this; some do not (and the offscreen platform never does), and a
+    clerk working by keyboard must not have to reach for the mouse after every question.
+    """
+    parent = dialog.parentWidget()
+    if parent is None:
+        return
+    window = parent.window()
+
+    def back(_result: int) -> None:
+        # A dialog opened meanwhile (the resi preview after a save) keeps the keyboard.
+        modal = QApplication.activeModalWidget()
+        target = (
+            modal if modal is not None and modal is not dialog and modal.isVisible() else window
+        )
+        target.activateWindow()
+
+    dialog.finished.connect(back)
 
 
 def _box(
@@ -29,6 +51,7 @@ def _box(
     if details:
         box.setDetailedText(details)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return_focus_after(box)
     box.open()
     return box
 
@@ -67,9 +90,8 @@ def ask(
 ) -> QMessageBox:
     """A yes/no question; ``on_yes`` runs only when the answer is yes. "Tidak" is the default,
     so a stray Enter does not throw work away."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
-    )
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
     no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
@@ -80,6 +102,7 @@ def ask(
         if box.clickedButton() is yes_button:
             on_yes()
 
+    return_focus_after(box)
     box.finished.connect(finished)
     box.open()
     return box

@@ -37,6 +37,8 @@ class Column(Generic[T]):
     align_right: bool = False
     color: Callable[[T], QColor | None] | None = None
     tooltip: Callable[[T], str] | None = None
+    #: Takes the width left over (the long text of a row: a step's name, a permit type).
+    stretch: bool = False
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
@@ -56,6 +58,10 @@ class RowsModel(QAbstractTableModel, Generic[T]):
 
     def rows(self) -> list[T]:
         return list(self._rows)
+
+    @property
+    def columns(self) -> tuple[Column[T], ...]:
+        return self._columns
 
     def row(self, number: int) -> T:
         return self._rows[number]
@@ -138,13 +144,19 @@ class RowsView(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setSortingEnabled(True)
+        # Keep the services' order (most urgent first) until the user clicks a header.
+        self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.proxy.sort(-1)
         self.setWordWrap(False)
         self.setTabKeyNavigation(False)
         self.verticalHeader().hide()
         header = self.horizontalHeader()
-        header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
+        stretching = [i for i, column in enumerate(model.columns) if column.stretch]
+        header.setStretchLastSection(not stretching)
+        for column in stretching:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         model.modelReset.connect(self._after_reset)
 
     def set_filter(self, text: str) -> None:
@@ -162,7 +174,8 @@ class RowsView(QTableView):
         self.resizeColumnsToContents()
         header = self.horizontalHeader()
         for column in range(self.proxy.columnCount()):
-            header.resizeSection(column, min(header.sectionSize(column) + 16, 360))
+            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Interactive:
+                header.resizeSection(column, min(header.sectionSize(column) + 16, 320))
         self._select_first_if_none()
 
     def _select_first_if_none(self) -> None:

@@ -1,0 +1,348 @@
+"""The Audit tab: the hash-chained log, one page at a time, filtered; and the chain check.
+
+Pages and the check are read off the GUI thread (``ui.worker``): the check walks every entry
+ever written and the page query counts the matches, both slow on a log of some years. A filter
+changed while a page is loading is not lost: the newest request is loaded when the running one
+finishes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_perizinan.services.audit import ChainReport
+from desktop_perizinan.services.audit_view import (
+    PAGE_SIZE,
+    AuditChoices,
+    AuditLogService,
+    AuditPage,
+    AuditQuery,
+    AuditRow,
+)
+from desktop_perizinan.ui.pengaturan.common import make_banner
+from desktop_perizinan.ui.widgets.formatting import short_datetime
+from desktop_perizinan.ui.widgets.table import Column, RowsModel, RowsView
+from desktop_perizinan.ui.worker import Task, run_in_background
+
+if TYPE_CHECKING:
+    from desktop_perizinan.services.actor import Actor
+    from desktop_perizinan.services.app import Services
+
+AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
+    Column("No.", lambda r: str(r.id), sort_key=lambda r: r.id, align_right=True),
+    Column("Waktu", lambda r: short_datetime(r.at), sort_key=lambda r: r.at),
+    Column("Pengguna", lambda r: r.username),
+    Column("Tindakan", lambda r: r.action),
+    Column("Permohonan", lambda r: r.case_reference),
+    Column("Rincian", lambda r: r.detail),
+)
+
+ALL_PERIODS = "semua"
+PERIODS: tuple[tuple[str, str], ...] = (
+    (ALL_PERIODS, "Semua waktu"),
+    ("hari", "Hari ini"),
+    ("7", "7 hari terakhir"),
+    ("30", "30 hari terakhir"),
+    ("bulan", "Bulan ini"),
+    ("tahun", "Tahun ini"),
+    ("rentang", "Rentang tanggal…"),
+)
+
+
+def period_range(code: str, today: date) -> tuple[date | None, date | None]:
+    """The first and last day of a preset period (both None: no limit)."""
+    match code:
+        case "hari":
+            return today, today
+        case "7" | "30":
+            return today - timedelta(days=int(code) - 1), today
+        case "bulan":
+            return today.replace(day=1), today
+        case "tahun":
+            return today.replace(month=1, day=1), today
+    return None, None
+
+
+def _qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+@dataclass(frozen=True)
+class _Request:
+    query: AuditQuery
+    page: int
+    with_choices: bool
+
+
+class AuditTab(QWidget):
+    loaded = Signal()
+    checked = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        log: AuditLogService,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("auditTab")
+        self._s = services
+        self._actor = actor
+        self._log = log
+        self.page: AuditPage | None = None
+        self.report: ChainReport | None = None
+        self.task: Task | None = None
+        self.check_task: Task | None = None
+        self._pending: _Request | None = None
+
+        self.user_filter = QComboBox(self)
+        self.user_filter.setObjectName("auditUser")
+        self.user_filter.addItem("Semua pengguna", "")
+        self.action_filter = QComboBox(self)
+        self.action_filter.setObjectName("auditAction")
+        self.action_filter.addItem("Semua tindakan", "")
+        for combo in (self.user_filter, self.action_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumContentsLength(12)
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.case_filter = QLineEdit(self)
+        self.case_filter.setObjectName("auditCase")
+        self.case_filter.setPlaceholderText("Nomor permohonan")
+        self.case_filter.setClearButtonEnabled(True)
+        self.case_filter.returnPressed.connect(self.apply_filters)
+        self.period = QComboBox(self)
+        self.period.setObjectName("auditPeriod")
+        for code, label in PERIODS:
+            self.period.addItem(label, code)
+        self.period.currentIndexChanged.connect(lambda _i: self._period_changed())
+        today = _qdate(services.now().date())
+        self.start = QDateEdit(today.addDays(-30), self)
+        self.end = QDateEdit(today, self)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.dateChanged.connect(lambda _d: self.apply_filters())
+        self.until = QLabel("s.d.", self)
+        self.start.setObjectName("auditStart")
+        self.end.setObjectName("auditEnd")
+        self.search_button = QPushButton("&Cari", self)
+        self.search_button.setAutoDefault(False)
+        self.search_button.clicked.connect(self.apply_filters)
+
+        self.model: RowsModel[AuditRow] = RowsModel(AUDIT_COLUMNS, self)
+        self.view = RowsView(self.model, self)
+        self.view.setObjectName("auditTable")
+        self.view.setSortingEnabled(False)  # the server orders (newest first) and pages
+
+        self.previous_button = QPushButton("‹ &Sebelumnya", self)
+        self.next_button = QPushButton("Berik&utnya ›", self)
+        for button in (self.previous_button, self.next_button):
+            button.setAutoDefault(False)
+        self.previous_button.clicked.connect(lambda: self.load_page(self._page_number() - 1))
+        self.next_button.clicked.connect(lambda: self.load_page(self._page_number() + 1))
+        self.page_label = QLabel("…", self)
+        self.page_label.setObjectName("auditPageLabel")
+
+        self.check_button = QPushButton("&Periksa rantai", self)
+        self.check_button.setObjectName("checkChain")
+        self.check_button.setAutoDefault(False)
+        self.check_button.setToolTip(
+            "Hitung ulang rantai hash seluruh log: entri yang diubah atau dihapus langsung di "
+            "basis data akan ketahuan."
+        )
+        self.check_button.clicked.connect(self.check_chain)
+        self.chain_banner = make_banner(self)
+        self.chain_banner.setObjectName("chainResult")
+        self.chain_banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.problems = QListWidget(self)
+        self.problems.setObjectName("chainProblems")
+        self.problems.setMaximumHeight(120)
+        self.problems.hide()
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Pengguna:", self))
+        filters.addWidget(self.user_filter)
+        filters.addWidget(QLabel("Tindakan:", self))
+        filters.addWidget(self.action_filter)
+        filters.addWidget(self.case_filter, 1)
+        filters.addWidget(self.period)
+        filters.addWidget(self.start)
+        filters.addWidget(self.until)
+        filters.addWidget(self.end)
+        filters.addWidget(self.search_button)
+        pager = QHBoxLayout()
+        pager.addWidget(self.check_button)
+        pager.addStretch(1)
+        pager.addWidget(self.previous_button)
+        pager.addWidget(self.page_label)
+        pager.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(pager)
+        layout.addWidget(self.chain_banner)
+        layout.addWidget(self.problems)
+        self._period_changed(load=False)
+        self._update_pager()
+
+    # ---------------------------------------------------------------- filters
+
+    def query(self) -> AuditQuery:
+        code = self.period.currentData()
+        if code == "rentang":
+            start, end = _pydate(self.start.date()), _pydate(self.end.date())
+        else:
+            start, end = period_range(str(code), self._s.now().date())
+        return AuditQuery(
+            username=str(self.user_filter.currentData() or ""),
+            action=str(self.action_filter.currentData() or ""),
+            case=self.case_filter.text().strip(),
+            start=start,
+            end=end,
+        )
+
+    def _period_changed(self, *, load: bool = True) -> None:
+        custom = self.period.currentData() == "rentang"
+        for widget in (self.start, self.until, self.end):
+            widget.setVisible(custom)
+        if load:
+            self.apply_filters()
+
+    def apply_filters(self) -> None:
+        self.load_page(0)
+
+    def _set_choices(self, choices: AuditChoices) -> None:
+        for combo, everyone, values in (
+            (self.user_filter, "Semua pengguna", choices.usernames),
+            (self.action_filter, "Semua tindakan", (*choices.families, *choices.actions)),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everyone, "")
+            for value in values:
+                combo.addItem(value, value)
+            index = combo.findData(current)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+    # ---------------------------------------------------------------- pages
+
+    def refresh(self) -> None:
+        self._request(_Request(self.query(), self._page_number(), with_choices=True))
+
+    def load_page(self, page: int) -> None:
+        self._request(_Request(self.query(), max(page, 0), with_choices=False))
+
+    def _page_number(self) -> int:
+        return self.page.page if self.page is not None else 0
+
+    def _request(self, request: _Request) -> None:
+        if self.task is not None and self.task.running:
+            self._pending = request  # loaded when the running one is back
+            return
+        log, actor = self._log, self._actor
+
+        def load() -> tuple[AuditChoices | None, AuditPage]:
+            choices = log.choices(actor) if request.with_choices else None
+            return choices, log.page(actor, request.query, request.page, PAGE_SIZE)
+
+        self.page_label.setText("Memuat…")
+        self.task = run_in_background(
+            load, on_success=self._show, on_failure=self._failed, owner=self
+        )
+
+    def _show(self, result: tuple[AuditChoices | None, AuditPage]) -> None:
+        choices, page = result
+        if choices is not None:
+            self._set_choices(choices)
+        self.page = page
+        self.model.set_rows(page.rows)
+        self._update_pager()
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._request(pending)
+            return
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        from desktop_perizinan.ui.widgets.messages import report_error
+
+        self.page_label.setText("Gagal memuat")
+        self._pending = None
+        report_error(self, exc)
+
+    def _update_pager(self) -> None:
+        page = self.page
+        if page is None or not page.total:
+            self.page_label.setText("Tidak ada entri yang cocok." if page else "…")
+            self.previous_button.setEnabled(False)
+            self.next_button.setEnabled(False)
+            return
+        self.page_label.setText(
+            f"{page.first}–{page.last} dari {page.total} entri · halaman {page.page + 1} "
+            f"dari {page.pages}"
+        )
+        self.previous_button.setEnabled(page.page > 0)
+        self.next_button.setEnabled(page.page + 1 < page.pages)
+
+    # ---------------------------------------------------------------- chain
+
+    def check_chain(self) -> None:
+        if self.check_task is not None and self.check_task.running:
+            return
+        self.check_button.setEnabled(False)
+        self.chain_banner.show_ok("Memeriksa rantai hash seluruh log…")
+        self.problems.hide()
+        log, actor = self._log, self._actor
+        self.check_task = run_in_background(
+            lambda: log.verify(actor),
+            on_success=self._checked,
+            on_failure=self._check_failed,
+            owner=self,
+        )
+
+    def _checked(self, report: ChainReport) -> None:
+        self.report = report
+        self.check_button.setEnabled(True)
+        self.problems.clear()
+        if report.ok:
+            self.chain_banner.show_ok(
+                f"Rantai utuh: {report.entries} entri diperiksa, semua hash cocok. Tidak ada "
+                "entri yang diubah atau dihapus."
+            )
+            self.problems.hide()
+        else:
+            self.chain_banner.show_error(
+                f"Rantai RUSAK: {len(report.problems)} masalah dari {report.entries} entri. Log "
+                "audit telah diubah di luar aplikasi; catat temuan ini dan periksa cadangan."
+            )
+            self.problems.addItems(list(report.problems))
+            self.problems.show()
+        self.checked.emit()
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self.check_button.setEnabled(True)
+        self.chain_banner.show_error(f"Pemeriksaan gagal: {exc}")
+        self.checked.emit()

@@ -1,0 +1,207 @@
+"""Permohonan: the lazy table, filters and search as you type, opening a case; the models pass
+pytest-qt's ``qtmodeltester``. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from desktop_perizinan.services.actor import Actor
+from desktop_perizinan.services.app import Services
+from desktop_perizinan.services.case_search import CaseFilters, CaseSearch
+from desktop_perizinan.services.demo import (
+    DEMO_APPLICANTS,
+    DEMO_PASSWORD,
+    CaseDriver,
+    DemoApplicant,
+    SteppingClock,
+    create_demo_users,
+    demo_clock,
+)
+from desktop_perizinan.ui.common.live import LiveUpdates
+from desktop_perizinan.ui.common.timeline import TimelineTable
+from desktop_perizinan.ui.permohonan import CaseTableModel, CasesScreen
+from desktop_perizinan.ui.tugas import TasksScreen
+from desktop_perizinan.ui.worker import wait_for_all
+
+pytestmark = pytest.mark.gui
+
+FORMS = Path(__file__).resolve().parents[2] / "forms"
+DAIRI = "DAIRI-LKS-ASING"
+KESENIAN = "PASURUAN-NIK-KESENIAN"
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def clock() -> SteppingClock:
+    return demo_clock()
+
+
+@pytest.fixture
+def services(db_url: str, clock: SteppingClock) -> Iterator[Services]:
+    s = Services.open(db_url, FORMS, clock=clock)
+    try:
+        yield s
+    finally:
+        wait_for_all()
+        s.close()
+
+
+@pytest.fixture
+def users(services: Services) -> dict[str, Actor]:
+    return create_demo_users(services)
+
+
+@pytest.fixture
+def cases(services, users, clock) -> dict[str, int]:
+    driver = CaseDriver(services, users, clock)
+    issued = driver.submit(DAIRI, DEMO_APPLICANTS[0])
+    driver.run(issued.case_id)
+    waiting = driver.submit(DAIRI, DEMO_APPLICANTS[1], seed=1)
+    driver.run(waiting.case_id, stop_at="verifikasi")
+    kesenian = driver.submit(KESENIAN, DEMO_APPLICANTS[2])
+    return {"issued": issued.case_id, "verifikasi": waiting.case_id, "kesenian": kesenian.case_id}
+
+
+def screen_for(qtbot, services: Services, username: str) -> CasesScreen:
+    actor = services.users.login(username, DEMO_PASSWORD)
+    screen = CasesScreen(services, actor)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 600)
+    screen.show()
+    qtbot.waitExposed(screen)
+    return screen
+
+
+def shown_ids(screen: CasesScreen) -> list[int]:
+    return [screen.model.row(r).id for r in range(screen.model.rowCount())]
+
+
+def test_models_pass_the_model_tester(qtmodeltester, services, users, cases, clock):
+    search = CaseSearch(services)
+    model = CaseTableModel(search, page=2)
+    model.set_filters(CaseFilters(), count=False)
+    assert model.rowCount() == 2 and model.canFetchMore()
+    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
+    model.set_filters(CaseFilters(text="tidak ada yang cocok"), count=False)
+    qtmodeltester.check(model)
+
+    timeline = TimelineTable(services)
+    timeline.set_rows(services.queries.case(cases["issued"]).timeline)
+    qtmodeltester.check(timeline.source)
+    seksi = services.users.login("seksi", DEMO_PASSWORD)
+    tasks = TasksScreen(services, seksi, live=LiveUpdates(services))
+    assert tasks.model.rowCount() == 2
+    qtmodeltester.check(tasks.model)
+    tasks.deleteLater()
+
+
+def test_search_as_you_type_and_filters(qtbot, services, users, cases):
+    screen = screen_for(qtbot, services, "loket")
+    assert shown_ids(screen) == [cases["kesenian"], cases["verifikasi"], cases["issued"]]
+    qtbot.waitUntil(lambda: screen.count_label.text() == "3 permohonan")
+
+    qtbot.keyClicks(screen.search_box, "simam")  # Benget Tua Simamora
+    qtbot.waitUntil(lambda: shown_ids(screen) == [cases["verifikasi"]], timeout=3000)
+    assert screen.count_label.text() == "1 permohonan"
+    qtbot.keyClick(screen.search_box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(screen.search_box, "3514022011")  # NIK digits
+    qtbot.keyClick(screen.search_box, Qt.Key.Key_Return)  # search at once
+    assert shown_ids(screen) == [cases["kesenian"]]
+    permit = services.queries.case(cases["issued"]).permit_number
+    qtbot.keyClick(screen.search_box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(screen.search_box, permit.lower())
+    qtbot.keyClick(screen.search_box, Qt.Key.Key_Return)
+    assert shown_ids(screen) == [cases["issued"]]
+    qtbot.keyClick(screen.search_box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(screen.search_box, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: len(shown_ids(screen)) == 3)
+
+    # Status by keyboard: "Semua status" -> "Dalam proses".
+    screen.status_filter.setFocus()
+    qtbot.keyClick(screen.status_filter, Qt.Key.Key_Down)
+    assert screen.status_filter.currentText() == "Dalam proses"
+    assert shown_ids(screen) == [cases["kesenian"], cases["verifikasi"]]
+    # A permit type enables its steps; a step narrows further.
+    assert not screen.step_filter.isEnabled()
+    dairi_index = screen.type_filter.findData(DAIRI)
+    screen.type_filter.setFocus()
+    for _ in range(dairi_index):
+        qtbot.keyClick(screen.type_filter, Qt.Key.Key_Down)
+    assert screen.type_filter.currentData() == DAIRI and screen.step_filter.isEnabled()
+    assert shown_ids(screen) == [cases["verifikasi"]]
+    verification = screen.step_filter.findData("verifikasi")
+    screen.step_filter.setFocus()
+    for _ in range(verification):
+        qtbot.keyClick(screen.step_filter, Qt.Key.Key_Down)
+    assert shown_ids(screen) == [cases["verifikasi"]]
+    screen.step_filter.setCurrentIndex(screen.step_filter.findData("peninjauan"))
+    assert shown_ids(screen) == []
+    assert screen.count_label.text() == "0 permohonan" and not screen.open_button.isEnabled()
+
+
+def test_overdue_and_period_filters(qtbot, services, users, cases, clock):
+    screen = screen_for(qtbot, services, "kadis")
+    qtbot.mouseClick(screen.overdue_filter, LEFT, pos=QPoint(8, screen.overdue_filter.height() // 2))
+    assert screen.overdue_filter.isChecked()
+    assert shown_ids(screen) == []
+    clock.advance(5 * 24 * 60)
+    screen.reload()
+    assert set(shown_ids(screen)) == {cases["verifikasi"], cases["kesenian"]}
+    row = screen.model.index(0, 5)
+    assert row.data(Qt.ItemDataRole.ForegroundRole) is not None  # red
+    assert "terlambat" in row.data(Qt.ItemDataRole.ToolTipRole)
+    screen.overdue_filter.setChecked(False)
+    screen.period_filter.setCurrentIndex(screen.period_filter.findData("last_year"))
+    assert shown_ids(screen) == []
+    screen.period_filter.setCurrentIndex(screen.period_filter.findData("month"))
+    assert len(shown_ids(screen)) == 3
+
+
+def test_lazy_paging_fetches_as_the_user_scrolls(qtbot, services, users, clock):
+    driver = CaseDriver(services, users, clock)
+    for n in range(12):
+        nik = f"12110341019500{n + 10:02d}"
+        driver.submit(KESENIAN, DemoApplicant(nik, f"Pemohon Uji {n}", "Pasuruan", ""))
+    screen = screen_for(qtbot, services, "loket")
+    screen.model._page = 5
+    screen.reload()
+    assert screen.model.rowCount() == 5
+    qtbot.waitUntil(lambda: screen.count_label.text() == "12 permohonan")
+    screen.table.setFocus()
+    for _ in range(15):
+        qtbot.keyClick(screen.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 12)
+    names = [screen.model.row(r).applicant_name for r in range(12)]
+    assert names == [f"Pemohon Uji {n}" for n in reversed(range(12))]
+
+
+def test_enter_opens_the_case_and_a_role_that_may_not_act_sees_no_action(
+    qtbot, services, users, cases
+):
+    screen = screen_for(qtbot, services, "loket")
+    qtbot.keyClicks(screen.search_box, "benget")
+    qtbot.keyClick(screen.search_box, Qt.Key.Key_Down)  # into the table
+    assert screen.table.hasFocus() or screen.focusWidget() is screen.table
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)
+    dialog = screen.case_dialog
+    assert dialog is not None and dialog.isVisible()
+    case = dialog.case_view
+    assert case.view.id == cases["verifikasi"]
+    assert not case.act_button.isVisible() and "Backoffice" in case.no_action.text()
+    dialog.close()
+
+    seksi = screen_for(qtbot, services, "seksi")
+    seksi.search_box.setText("benget")
+    seksi.apply_filters()
+    index = seksi.model.index(0, 1)
+    rect = seksi.table.visualRect(index)
+    # A real double click starts with a click (QTest's double click alone carries no press).
+    qtbot.mouseClick(seksi.table.viewport(), LEFT, pos=rect.center())
+    qtbot.mouseDClick(seksi.table.viewport(), LEFT, pos=rect.center())
+    own = seksi.case_dialog
+    assert own is not None and own.case_view.act_button.isVisible()

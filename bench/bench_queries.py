@@ -96,10 +96,10 @@ def _tasks_statement(actor: Actor, limit: int = 500) -> Select[Any]:
 
 
 def _search_statement(word: str, limit: int = 200) -> Select[Any]:
-    # The statement of ``CaseQueries.search`` for one word (joined applicant included).
+    # The statement of ``CaseQueries.search`` for one word (``Case.applicant`` is joined
+    # eagerly by its relationship, as in the service).
     return (
-        select(Case, Applicant)
-        .join(Applicant, Applicant.id == Case.applicant_id)
+        select(Case)
         .where(Case.search_text.contains(word, autoescape=True))
         .order_by(Case.received_at.desc())
         .limit(limit)

@@ -218,7 +218,11 @@ class CaseSearch:
         if words:
             long_words = [w for w in words if len(w) >= TRIGRAM]
             short_words = [w for w in words if len(w) < TRIGRAM]
-            if long_words and session.get_bind().dialect.name == "sqlite" and self._has_fts(session):
+            if (
+                long_words
+                and session.get_bind().dialect.name == "sqlite"
+                and self._has_fts(session)
+            ):
                 match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
                 if f.sort == "newest":
                     query = query.join(_FTS, _FTS.c.rowid == Case.id).where(

@@ -222,6 +222,16 @@ class SigningIdentity:
     def info(self) -> CertificateInfo:
         return CertificateInfo.of(self.certificate)
 
+    def reserved_bytes(self) -> int:
+        """Room for the CMS signature in the PDF, in hex digits: the embedded certificates,
+        the signature value and the signed attributes, with a generous margin."""
+        certs = sum(
+            len(c.public_bytes(serialization.Encoding.DER)) for c in (self.certificate, *self.chain)
+        )
+        size = getattr(self.key, "key_size", 4096) // 8
+        der = certs + 2 * size + 4096
+        return 2 * (-(-der // 1024) * 1024)
+
     @property
     def signer(self) -> SimpleSigner:
         if self._signer is None:
@@ -366,9 +376,10 @@ def belongs_to(info: CertificateInfo, *, full_name: str, nip: str) -> bool:
     """Whether the certificate names this person: the NIP (in serialNumber or anywhere in the
     subject), or the name in CN once titles are set aside."""
     nip_digits = _digits(nip)
-    if nip_digits and len(nip_digits) >= 8:
-        if _digits(info.subject_serial) == nip_digits or nip_digits in _digits(info.subject):
-            return True
+    if len(nip_digits) >= 8 and (
+        _digits(info.subject_serial) == nip_digits or nip_digits in _digits(info.subject)
+    ):
+        return True
     wanted = core_name(full_name)
     return bool(wanted) and wanted in (core_name(info.common_name), core_name(info.subject_serial))
 
@@ -427,7 +438,10 @@ def sign_pdf(
             new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=0, box=None),
         )
         out = io.BytesIO()
-        pdf_signer.sign_pdf(writer, output=out)
+        # Without a timestamp the signature's size is known from the certificates: reserving
+        # it spares pyHanko a whole dry-run signature (a third of the signing time).
+        reserve = None if timestamper is not None else identity.reserved_bytes()
+        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserve)
     except PdfError as exc:
         raise SigningError(f"Berkas PDF tidak dapat ditandatangani: {exc}") from exc
     except OSError as exc:  # the TSA did not answer
@@ -694,7 +708,9 @@ def following_number_book(pt: Any, step: Any) -> str:
         if current.action is Action.NUMBER and current.document == step.document:
             return str(
                 current.book
-                or (pt.numbering.book if current.document is DocumentKind.PERMIT else "surat_keluar")
+                or (
+                    pt.numbering.book if current.document is DocumentKind.PERMIT else "surat_keluar"
+                )
             )
         queue.extend(graph.forward(current.id))
     return str(pt.numbering.book if step.document is DocumentKind.PERMIT else "surat_keluar")

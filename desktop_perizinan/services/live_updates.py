@@ -125,6 +125,7 @@ class PgNotifyWatcher:
         import psycopg
 
         first = True
+        self._failures = 0
         while not self._stop.is_set():
             try:
                 with psycopg.connect(
@@ -135,6 +136,7 @@ class PgNotifyWatcher:
                 ) as conn:
                     conn.execute(f'LISTEN "{self._channel}"')
                     self.listening.set()
+                    self._failures = 0
                     if not first:
                         self._emit(None)
                     first = False

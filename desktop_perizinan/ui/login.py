@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_perizinan.errors import UserError, ValidationError
 from desktop_perizinan.ui.theme import app_icon, set_role
-from desktop_perizinan.ui.widgets.form import EnterNavigator, FieldBox
+from desktop_perizinan.ui.widgets.form import EnterNavigator, FieldBox, focus_on_show
 from desktop_perizinan.ui.widgets.messages import Banner, report_error
 
 if TYPE_CHECKING:
@@ -106,9 +106,7 @@ class LoginDialog(QDialog):
         last = QSettings().value("login/last_user", "")
         if last:
             self.username.setText(str(last))
-            self.password.setFocus()
-        else:
-            self.username.setFocus()
+        focus_on_show(self, self.password if last else self.username)
         self.setMinimumWidth(420)
         self.set_services(services)
 
@@ -216,7 +214,7 @@ class FirstAdminDialog(QDialog):
             tail=[self.create_button],
         )
         self.setMinimumWidth(480)
-        self.full_name.setFocus()
+        focus_on_show(self, self.full_name)
 
     def create(self) -> None:
         from desktop_perizinan.services.actor import ADMIN_ROLE, SYSTEM

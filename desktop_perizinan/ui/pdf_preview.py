@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.ui.theme import icon, set_role
+from desktop_perizinan.ui.widgets.form import focus_on_show
 from desktop_perizinan.ui.widgets.messages import Banner, return_focus_after
 from desktop_perizinan.ui.worker import run_in_background
 
@@ -161,10 +162,17 @@ class PdfPreviewDialog(QDialog):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.open_print_dialog)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.open_save_dialog)
 
+        self.resize(self._fitting_size())
+        focus_on_show(self, self.print_button)
+
+    def _fitting_size(self, width: int = 820) -> QSize:
+        """Wide enough to read, as tall as page 1 at that width (within the screen)."""
         points = self.document.pagePointSize(0)
-        landscape = points.width() > points.height()
-        self.resize(QSize(900, 720) if landscape else QSize(760, 860))
-        self.print_button.setFocus()
+        page_height = int((width - 60) * points.height() / max(points.width(), 1))
+        chrome = 130 + (50 if self.number_label.isVisibleTo(self) else 0)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        limit = screen.height() - 60 if screen is not None else 900
+        return QSize(width, max(360, min(page_height + chrome, limit)))
 
     # ---------------------------------------------------------------- printing
 

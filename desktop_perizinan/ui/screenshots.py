@@ -84,7 +84,9 @@ class _Shooter:
         from desktop_perizinan.ui.worker import wait_for_all
 
         clock = demo_clock()
-        services = Services.open(f"sqlite:///{self.tmp / 'demo.sqlite3'}", self.forms_dir, clock=clock)
+        services = Services.open(
+            f"sqlite:///{self.tmp / 'demo.sqlite3'}", self.forms_dir, clock=clock
+        )
         try:
             run_demo(services, clock)
             self._more_cases(services, clock)
@@ -100,7 +102,16 @@ class _Shooter:
         from desktop_perizinan.services.demo import DEMO_PASSWORD
 
         actors = {}
-        for username in ("admin", "loket", "seksi", "teknis", "kabid", "sekretaris", "kadis", "umum"):
+        for username in (
+            "admin",
+            "loket",
+            "seksi",
+            "teknis",
+            "kabid",
+            "sekretaris",
+            "kadis",
+            "umum",
+        ):
             actor = services.users.login(username, DEMO_PASSWORD)
             for role in actor.roles:
                 actors[role] = actor
@@ -112,16 +123,30 @@ class _Shooter:
 
         users = self._users(services)
         driver = CaseDriver(services, users, clock)
+        # The next working morning: the counter opens at half past seven.
+        clock.current = _next_morning(clock.current, services)
         codes = sorted(services.forms.types)
         dairi = next((c for c in codes if c.startswith("DAIRI")), codes[0])
         others = [c for c in codes if c != dairi] or [dairi]
         extra = (
-            DemoApplicant("1211036007880002", "Romauli Br. Situmorang",
-                          "Jl. Pakpak No. 7, Sidikalang", "081370112233"),
-            DemoApplicant("3514021508750003", "Agus Salim Wibowo",
-                          "Jl. Raya Bangil No. 21, Pasuruan", "081234001122"),
-            DemoApplicant("3514025903990001", "Dewi Anggraini",
-                          "Perum Pesona Raci Blok C-4, Pasuruan", "085736660011"),
+            DemoApplicant(
+                "1211036007880002",
+                "Romauli Br. Situmorang",
+                "Jl. Pakpak No. 7, Sidikalang",
+                "081370112233",
+            ),
+            DemoApplicant(
+                "3514021508750003",
+                "Agus Salim Wibowo",
+                "Jl. Raya Bangil No. 21, Pasuruan",
+                "081234001122",
+            ),
+            DemoApplicant(
+                "3514025903990001",
+                "Dewi Anggraini",
+                "Perum Pesona Raci Blok C-4, Pasuruan",
+                "085736660011",
+            ),
         )
         clock.advance(60)
         in_backoffice = driver.submit(dairi, extra[0], seed=2)
@@ -188,8 +213,17 @@ class _Shooter:
         dialog.type_edit.setText(pt.code)
         dialog._check_type()
         values = sample_field_values(pt, seed=4)
-        values.update({"nama_kelompok": "Paguyuban Reog Singo Mudho", "nama_ketua": "Sri Wahyuni Ningsih",
-                       "alamat_sekretariat": "Dusun Sumberejo, Purwosari"})
+        values.update(
+            {
+                "nama_kelompok": "Paguyuban Reog Singo Mudho",
+                "nama_ketua": "Sri Wahyuni Ningsih",
+                "alamat_sekretariat": "Dusun Sumberejo RT 02 RW 05, Purwosari",
+                "jumlah_anggota": "24",
+                "tahun_berdiri": "2009",
+                "nomor_induk_lama": "",
+                "telepon_kelompok": "0813 3055 7788",
+            }
+        )
         for key, field in dialog._fields.items():
             field.set_value(values.get(key, ""))
         dialog.tick_all()
@@ -203,9 +237,12 @@ class _Shooter:
         painter = QPainter(image)
         painter.setPen(QColor("#333333"))
         painter.drawRect(30, 30, 360, 500)
-        painter.drawText(image.rect().adjusted(40, 60, -40, -40), int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter),
-                         "SUSUNAN PENGURUS\nPaguyuban Reog Singo Mudho\n\nKetua: Sri Wahyuni Ningsih\n"
-                         "Sekretaris: Bambang Irawan\nBendahara: Siti Khotimah")
+        painter.drawText(
+            image.rect().adjusted(40, 60, -40, -40),
+            int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter),
+            "SUSUNAN PENGURUS\nPaguyuban Reog Singo Mudho\n\nKetua: Sri Wahyuni Ningsih\n"
+            "Sekretaris: Bambang Irawan\nBendahara: Siti Khotimah",
+        )
         painter.end()
         data = QByteArray()
         buffer = QBuffer(data)
@@ -242,8 +279,14 @@ class _Shooter:
         first = next(iter(dialog._checks.values()))
         first.setChecked(True)
         dialog.submit()
-        self.wait_for(lambda: screen.preview is not None and screen.preview is not preview
-                      and screen.preview.isVisible(), "klarifikasi")
+        self.wait_for(
+            lambda: (
+                screen.preview is not None
+                and screen.preview is not preview
+                and screen.preview.isVisible()
+            ),
+            "klarifikasi",
+        )
         klarifikasi = screen.preview
         assert klarifikasi is not None
         klarifikasi.resize(820, 760)
@@ -270,8 +313,14 @@ class _Shooter:
             forward.note.setText("Mohon diverifikasi sesuai standar pelayanan.")
             self.shoot(forward, "08-teruskan")
             forward.submit()
-            self.wait_for(lambda: screen.preview is not None and screen.preview.isVisible()
-                          and screen.preview.windowTitle().startswith("Lembar"), "lembar disposisi")
+            self.wait_for(
+                lambda: (
+                    screen.preview is not None
+                    and screen.preview.isVisible()
+                    and screen.preview.windowTitle().startswith("Lembar")
+                ),
+                "lembar disposisi",
+            )
             sheet = screen.preview
             assert sheet is not None
             sheet.resize(820, 900)
@@ -281,13 +330,13 @@ class _Shooter:
 
         # Quick find and the case it opens.
         finder = window.quick_find()
-        finder.edit.setText("pasuruan")
+        finder.edit.setText("benget")
         finder.find()
-        if not finder.isVisible():
+        if not finder.isVisible():  # a single match opened at once: search something wider
             finder = window.quick_find()
-            finder.edit.setText("siti")
+            finder.edit.setText("2026")
             finder.find()
-        finder.resize(900, 420)
+        finder.resize(900, 360)
         self.shoot(finder, "10-cari")
         finder.close()
         first_case = services.queries.search("", limit=1000)[-1]
@@ -301,8 +350,13 @@ class _Shooter:
     def _other_screens(self, services) -> None:  # type: ignore[no-untyped-def]
         from desktop_perizinan.ui.navigation import ENTRIES
 
-        who = {"tugas": "seksi", "permohonan": "loket", "buku": "umum", "laporan": "kadis",
-               "pengaturan": "admin"}
+        who = {
+            "tugas": "seksi",
+            "permohonan": "loket",
+            "buku": "umum",
+            "laporan": "kadis",
+            "pengaturan": "admin",
+        }
         number = 12
         for entry in ENTRIES:
             if entry.key == "loket" or not entry.available() or entry.key not in who:
@@ -315,6 +369,21 @@ class _Shooter:
             self.shoot(window, f"{number:02d}-{entry.key}")
             number += 1
             window.close()
+
+
+def _next_morning(now, services):  # type: ignore[no-untyped-def]
+    """08:00 of the next working day after ``now`` (the demo ends late in the evening)."""
+    from datetime import datetime, time, timedelta
+
+    day = now.date() + timedelta(days=1)
+    while (
+        services.calendar.working_minutes_between(
+            datetime.combine(day, time(0, 0)), datetime.combine(day, time(23, 59))
+        )
+        == 0
+    ):
+        day += timedelta(days=1)
+    return datetime.combine(day, time(8, 0))
 
 
 def _quiet_offscreen(_kind, _context, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -332,8 +401,13 @@ def _sample_scan_pdf() -> bytes | None:
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A5), QPageLayout.Orientation.Landscape,
-                                     QMarginsF(10, 10, 10, 10)))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A5),
+            QPageLayout.Orientation.Landscape,
+            QMarginsF(10, 10, 10, 10),
+        )
+    )
     writer.setResolution(96)
     painter = QPainter(writer)
     card = QRectF(40, 40, 520, 320)
@@ -344,14 +418,21 @@ def _sample_scan_pdf() -> bytes | None:
     font.setPointSize(14)
     font.setBold(True)
     painter.setFont(font)
-    painter.drawText(card.adjusted(0, 14, 0, 0), int(Qt.AlignmentFlag.AlignHCenter), "PROVINSI JAWA TIMUR\nKABUPATEN PASURUAN")
+    painter.drawText(
+        card.adjusted(0, 14, 0, 0),
+        int(Qt.AlignmentFlag.AlignHCenter),
+        "PROVINSI JAWA TIMUR\nKABUPATEN PASURUAN",
+    )
     font.setPointSize(10)
     font.setBold(False)
     painter.setFont(font)
-    painter.drawText(card.adjusted(24, 90, -180, 0), int(Qt.AlignmentFlag.AlignLeft),
-                     "NIK        : 3514024506950002\nNama       : SRI WAHYUNI NINGSIH\n"
-                     "Tempat/Tgl : PASURUAN, 05-06-1995\nAlamat     : DSN SUMBEREJO\n"
-                     "Agama      : ISLAM\nPekerjaan  : SENIMAN")
+    painter.drawText(
+        card.adjusted(24, 90, -180, 0),
+        int(Qt.AlignmentFlag.AlignLeft),
+        "NIK        : 3514024506950002\nNama       : SRI WAHYUNI NINGSIH\n"
+        "Tempat/Tgl : PASURUAN, 05-06-1995\nAlamat     : DSN SUMBEREJO\n"
+        "Agama      : ISLAM\nPekerjaan  : SENIMAN",
+    )
     painter.fillRect(QRectF(420, 110, 110, 140), QColor("#b8c7d9"))
     painter.end()
     buffer.close()

@@ -67,12 +67,17 @@ def test_fast_calendar_equals_the_office_calendar() -> None:
         duration = rng.choice(sorted(durations))
         assert fast.add(start, duration) == calendar.add(start, duration), (start, duration)
         other = start + timedelta(minutes=rng.randrange(-20000, 20000))
-        assert fast.late_minutes(start, other) == calendar.late_minutes(start, other), (start, other)
+        assert fast.late_minutes(start, other) == calendar.late_minutes(start, other), (
+            start,
+            other,
+        )
 
 
 @pytest.fixture
 def generated(db_url: str) -> str:
-    summary = generate(db_url, cases=CASES, seed=2, start=START, until=UNTIL, progress=lambda _: None)
+    summary = generate(
+        db_url, cases=CASES, seed=2, start=START, until=UNTIL, progress=lambda _: None
+    )
     assert summary.cases == CASES
     return db_url
 
@@ -140,10 +145,14 @@ def test_generated_office_is_consistent(generated: str) -> None:
                 pt = services.permit_type(
                     next(c.form_code for c in cases if c.id == record.case_id)
                 )
-                assert record.due_at == calendar.add(record.started_at, pt.step(record.step_id).time)
+                assert record.due_at == calendar.add(
+                    record.started_at, pt.step(record.step_id).time
+                )
                 if record.done_at is not None:
                     assert record.done_at >= record.started_at
-                    assert record.late_minutes == calendar.late_minutes(record.due_at, record.done_at)
+                    assert record.late_minutes == calendar.late_minutes(
+                        record.due_at, record.done_at
+                    )
             assert any((r.late_minutes or 0) > 0 for r in records)
             # --- the expedition book names the numbered letter it delivered
             for entry in session.scalars(select(ExpeditionEntry)):

@@ -236,7 +236,7 @@ def pc_hold_or_follow(
 
                 def register(self: Services, *args: Any, **kwargs: Any) -> Any:
                     version = original(self, *args, **kwargs)
-                    if args[0].code == KESENIAN:
+                    if args[1].code == KESENIAN:  # (session, permit type, text)
                         hold_here()
                     return version
 

@@ -4,10 +4,10 @@ scanned QR; changed files, unknown numbers, wrong codes, voided numbers; the com
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import pytest
+from pki import PASSPHRASE, kadis_pkcs12, make_ca
 from pypdf import PdfReader, PdfWriter
 
 from desktop_perizinan import cli_verify
@@ -25,9 +25,6 @@ from desktop_perizinan.services.verification import (
     verify_pdf,
 )
 from desktop_perizinan.workflow.definition import CaseStatus
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pki import PASSPHRASE, kadis_pkcs12, make_ca  # noqa: E402
 
 DAIRI = "DAIRI-LKS-ASING"
 needs_qr_tools = pytest.mark.skipif(
@@ -84,7 +81,7 @@ def test_a_pdf_changed_by_one_byte_fails_and_says_it_was_changed(services, issue
 
 
 def test_a_changed_payload_in_the_metadata_is_caught_by_the_qr(services, issued):
-    _id, number, final = issued
+    _id, _number, final = issued
     payload = _payload(final)
     forged = final.replace(payload.encode(), payload[:-1].encode() + b"0", 1)
     assert forged != final

@@ -19,7 +19,6 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-
 #: The offscreen platform plugin warns whenever a popup grabs input or a dialog raises itself:
 #: platform noise, not our bug (the top-level conftest ignores its propagateSizeHints twin).
 OFFSCREEN_NOISE = r"^This plugin does not support (raise\(\)|grabbing the (keyboard|mouse))$"

@@ -23,7 +23,7 @@ from desktop_perizinan.services.demo import (
 )
 from desktop_perizinan.ui.common.live import LiveUpdates
 from desktop_perizinan.ui.common.timeline import TimelineTable
-from desktop_perizinan.ui.permohonan import CaseTableModel, CasesScreen
+from desktop_perizinan.ui.permohonan import CasesScreen, CaseTableModel
 from desktop_perizinan.ui.tugas import TasksScreen
 from desktop_perizinan.ui.worker import wait_for_all
 
@@ -146,7 +146,9 @@ def test_search_as_you_type_and_filters(qtbot, services, users, cases):
 
 def test_overdue_and_period_filters(qtbot, services, users, cases, clock):
     screen = screen_for(qtbot, services, "kadis")
-    qtbot.mouseClick(screen.overdue_filter, LEFT, pos=QPoint(8, screen.overdue_filter.height() // 2))
+    qtbot.mouseClick(
+        screen.overdue_filter, LEFT, pos=QPoint(8, screen.overdue_filter.height() // 2)
+    )
     assert screen.overdue_filter.isChecked()
     assert shown_ids(screen) == []
     clock.advance(5 * 24 * 60)

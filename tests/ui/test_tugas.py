@@ -239,7 +239,10 @@ def run_letter(
         def fill(dialog: StepDialog) -> None:
             form = dialog.form
             assert isinstance(form, DraftForm)
-            assert DEMO_APPLICANTS[0].name.split()[0] in form.body.toPlainText() or form.body.toPlainText()
+            assert (
+                DEMO_APPLICANTS[0].name.split()[0] in form.body.toPlainText()
+                or form.body.toPlainText()
+            )
             form.body.setFocus()
             desk.qtbot.keyClick(form.body, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
             desk.qtbot.keyClicks(form.body, extra)
@@ -309,7 +312,11 @@ def test_dairi_permit_branch_through_the_screens(qtbot, services, users, driver,
     assert [e.recipient_name for e in services.books.expedition(2026)] == [DEMO_APPLICANTS[0].name]
     # The paraf returned and redone, on the exact versions.
     assert [(p.version, p.action) for p in permit.paraf] == [
-        (1, "paraf"), (1, "kembalikan"), (2, "paraf"), (2, "paraf"), (2, "paraf"),
+        (1, "paraf"),
+        (1, "kembalikan"),
+        (2, "paraf"),
+        (2, "paraf"),
+        (2, "paraf"),
     ]
     # Photos of the inspection are attached to the case.
     assert any(a.mime == "image/png" for a in view.attachments)
@@ -328,7 +335,9 @@ def test_dairi_permit_branch_through_the_screens(qtbot, services, users, driver,
 
 
 @pytest.mark.slow
-def test_dairi_rejection_branch_through_the_screens(qtbot, services, users, driver, clock, tmp_path):
+def test_dairi_rejection_branch_through_the_screens(
+    qtbot, services, users, driver, clock, tmp_path
+):
     intake = driver.submit(DAIRI, DEMO_APPLICANTS[0])
     desk = Desk(qtbot, services, clock)
     run_to_recommendation(desk, intake.case_id, tmp_path)
@@ -355,7 +364,10 @@ def test_dairi_rejection_branch_through_the_screens(qtbot, services, users, driv
 def test_two_users_take_the_same_step(qtbot, services, users, driver, clock):
     intake = driver.submit(DAIRI, DEMO_APPLICANTS[0])
     services.users.create(
-        users["admin"], username="loket2", full_name="Maruli Hutapea", password=DEMO_PASSWORD,
+        users["admin"],
+        username="loket2",
+        full_name="Maruli Hutapea",
+        password=DEMO_PASSWORD,
         roles={"front_office"},
     )
     desk = Desk(qtbot, services, clock)
@@ -495,7 +507,10 @@ def test_payment_of_the_skrd(qtbot, tmp_path, db_url):
         desk = Desk(qtbot, services, clock)
         _screen, dialog = desk.open_step("seksi", intake.case_id)
         form = dialog.form
-        assert isinstance(form, PaymentForm) and "50.000" in form.form.itemAt(0, form.form.ItemRole.FieldRole).widget().text()
+        assert (
+            isinstance(form, PaymentForm)
+            and "50.000" in form.form.itemAt(0, form.form.ItemRole.FieldRole).widget().text()
+        )
         assert not form.proof.isEnabled() and form.issue_button.isVisible()
         desk.save(dialog)
         assert dialog.result is None and form.boxes["skrd"].error

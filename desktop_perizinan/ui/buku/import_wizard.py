@@ -152,8 +152,9 @@ class FilePage(QWizardPage):
         self._books = {b.code: b for b in books}
         self.book_combo.currentIndexChanged.connect(self._book_changed)
         self.browse.clicked.connect(self.choose_file)
+        self._sheets_of: Path | None = None
         self.path_edit.editingFinished.connect(self._path_changed)
-        self.path_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+        self.path_edit.textChanged.connect(self._text_changed)
         self._book_changed()
 
     def book(self) -> BookInfo:
@@ -173,10 +174,19 @@ class FilePage(QWizardPage):
             self.path_edit.setText(chosen)
             self._path_changed()
 
+    def _text_changed(self, text: str) -> None:
+        """A typed or pasted path is read as soon as it names a file."""
+        if Path(text.strip()).is_file():
+            self._path_changed()
+        self.completeChanged.emit()
+
     def _path_changed(self) -> None:
+        path = Path(self.path_edit.text().strip())
+        if path == self._sheets_of:
+            return
+        self._sheets_of = path
         self.sheet_combo.clear()
         self.banner.clear_message()
-        path = Path(self.path_edit.text().strip())
         if not path.is_file():
             return
         try:

@@ -205,7 +205,7 @@ class BooksScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Read the lines on first show, unless the main window's refresh() already asked."""
         super().showEvent(event)
-        QTimer.singleShot(0, self._first_load)
+        QTimer.singleShot(0, self, self._first_load)
 
     def _first_load(self) -> None:
         if self._generation == 0:
@@ -358,12 +358,15 @@ class BooksScreen(QWidget):
             self, job, title="Ekspor Buku", label=label, maximum=total, unit="baris"
         )
         self.export_job.finished.connect(self._exported)
-        self.export_job.cancelled_by_user.connect(
-            lambda: self.banner.show_error("Ekspor dibatalkan; tidak ada berkas yang disimpan.")
-        )
+        self.export_job.cancelled_by_user.connect(self._export_cancelled)
+        self.export_job.failed.connect(lambda _exc: self._update_actions())
         self.export_job.start()
         self._update_actions()
         return self.export_job
+
+    def _export_cancelled(self) -> None:
+        self.banner.show_error("Ekspor dibatalkan; tidak ada berkas yang disimpan.")
+        self._update_actions()
 
     def _exported(self, result: ExportResult) -> None:
         self.last_export = result

@@ -62,6 +62,18 @@ class LiveUpdates(QObject):
         self._poll.stop()
         self._watcher.stop()
 
+    def pause(self) -> None:
+        """Stop listening (a hidden screen need not reload; it reloads when shown again)."""
+        self._poll.stop()
+        self._coalesce.stop()
+        self._pending.clear()
+        self._watcher.stop()
+
+    def resume(self) -> None:
+        self._watcher.start(self._arrived.emit)
+        if not self._watcher.pushes:
+            self._poll.start()
+
     @Slot(object)
     def _on_arrived(self, case_id: int | None) -> None:
         self._pending.add(case_id)

@@ -50,6 +50,7 @@ class ProgressJob(QObject):
         self._unit = unit
         self._label = label
         self.task: Task | None = None
+        self._active = False
         self.dialog = QProgressDialog(label, "Batal", 0, maximum, parent)
         self.dialog.setObjectName("exportProgress")
         self.dialog.setWindowTitle(title)
@@ -62,6 +63,7 @@ class ProgressJob(QObject):
         self._progressed.connect(self._on_progress)
 
     def start(self) -> ProgressJob:
+        self._active = True
         self.dialog.open()
         self.dialog.setValue(0)
         progressed = self._progressed
@@ -77,7 +79,8 @@ class ProgressJob(QObject):
 
     @property
     def running(self) -> bool:
-        return self.task is not None and self.task.running
+        """True from ``start()`` until the dialog has closed (before any signal is emitted)."""
+        return self._active
 
     @Slot()
     def _on_cancel(self) -> None:
@@ -101,6 +104,7 @@ class ProgressJob(QObject):
             self.dialog.setLabelText(f"{self._label}\n{value:,} {self._unit}".replace(",", "."))
 
     def _close(self) -> None:
+        self._active = False
         self.dialog.canceled.disconnect(self._on_cancel)
         self.dialog.close()
         self.dialog.deleteLater()

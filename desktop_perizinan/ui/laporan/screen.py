@@ -227,7 +227,7 @@ class ReportsScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Compute on first show, unless the main window's refresh() already asked."""
         super().showEvent(event)
-        QTimer.singleShot(0, self._first_load)
+        QTimer.singleShot(0, self, self._first_load)
 
     def _first_load(self) -> None:
         if self._generation == 0:

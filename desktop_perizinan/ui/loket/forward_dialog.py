@@ -35,7 +35,7 @@ from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.casework import ActRequest, ActResult
 from desktop_perizinan.services.queries import TaskRow
 from desktop_perizinan.ui.theme import icon, set_role
-from desktop_perizinan.ui.widgets.form import EnterNavigator
+from desktop_perizinan.ui.widgets.form import EnterNavigator, focus_on_show
 from desktop_perizinan.ui.widgets.messages import Banner, report_error
 from desktop_perizinan.ui.worker import run_in_background
 from desktop_perizinan.workflow.definition import APPLICANT_ROLE, Action
@@ -154,13 +154,14 @@ class ForwardDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(group)
+        layout.addStretch(1)
         layout.addLayout(buttons)
 
         self.navigator = EnterNavigator(self, self.submit)
         chain: list[QWidget] = [self.to, self.sifat, self.note, *self.instructions.values()]
         self.navigator.set_chain(chain, tail=[self.save_button, self.cancel_button])
-        self.resize(620, 460)
-        self.to.setFocus()
+        self.resize(max(620, self.sizeHint().width()), self.sizeHint().height())
+        focus_on_show(self, self.to)
 
     def data(self) -> dict[str, object]:
         chosen = [text for text, box in self.instructions.items() if box.isChecked()]

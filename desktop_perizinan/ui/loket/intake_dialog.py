@@ -43,6 +43,7 @@ from desktop_perizinan.ui.widgets.form import (
     FieldBox,
     WrappingCheck,
     ensure_visible,
+    focus_on_show,
 )
 from desktop_perizinan.ui.widgets.messages import Banner, ask, report_error
 from desktop_perizinan.ui.worker import run_in_background
@@ -118,7 +119,7 @@ class NewApplicationDialog(QDialog):
         self._build()
         self._rebuild_for_type()
         self.resize(1180, 760)
-        self.nik.setFocus()
+        focus_on_show(self, self.nik)
 
     # ================================================================ building
 
@@ -301,7 +302,9 @@ class NewApplicationDialog(QDialog):
 
     def _type_return(self) -> None:
         # Reached only when the completer popup passed the Enter on (otherwise the navigator
-        # takes Enter first): accept the completion and move on.
+        # takes Enter first): accept the completion and move on. The popup has just closed;
+        # make sure the form, not the popup, holds the keyboard (some platforms lag).
+        self.activateWindow()
         if self._leave_check(self.type_edit):
             self.navigator.advance(self.type_edit)
 
@@ -360,7 +363,6 @@ class NewApplicationDialog(QDialog):
                 self._fields[spec.key] = field
                 label = QLabel(spec.label + (" *" if spec.required else ""))
                 label.setBuddy(editor)
-                label.setWordWrap(True)
                 if spec.help:
                     label.setToolTip(spec.help)
                     editor.setToolTip(spec.help)

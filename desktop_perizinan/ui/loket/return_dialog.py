@@ -27,7 +27,7 @@ from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.intake import IntakeResult
 from desktop_perizinan.ui.theme import icon, set_role
 from desktop_perizinan.ui.widgets.attachments import AttachmentPanel
-from desktop_perizinan.ui.widgets.form import EnterNavigator, WrappingCheck
+from desktop_perizinan.ui.widgets.form import EnterNavigator, WrappingCheck, focus_on_show
 from desktop_perizinan.ui.widgets.formatting import short_datetime
 from desktop_perizinan.ui.widgets.messages import Banner, report_error
 from desktop_perizinan.ui.worker import run_in_background
@@ -75,6 +75,7 @@ class CompletionDialog(QDialog):
             box.check.setEnabled(not present)
             if not present:
                 self.checks[code] = box
+                box.check.toggled.connect(lambda _on: self._update_outcome())
             column.addWidget(box)
 
         self.attachments = AttachmentPanel(services.settings.attachment_limit_bytes(), self)
@@ -98,8 +99,11 @@ class CompletionDialog(QDialog):
         self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.submit)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.submit)
+        self.outcome = QLabel(self)
+        self.outcome.setObjectName("outcome")
+        self.outcome.setWordWrap(True)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.outcome, 1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
 
@@ -117,8 +121,33 @@ class CompletionDialog(QDialog):
         chain += [self.attachments.add_button, self.note]
         self.navigator.set_chain(chain, tail=[self.save_button, self.cancel_button])
         self.resize(760, 640)
+        self._update_outcome()
         if chain:
-            chain[0].setFocus()
+            focus_on_show(self, chain[0])
+
+    def still_missing(self) -> list[str]:
+        """Mandatory requirements not ticked yet (optional ones never hold a file back)."""
+        definition = self._s.forms.types.get(self.view.permit_code)
+        optional = (
+            {r.code for r in definition.requirements if not r.mandatory} if definition else set()
+        )
+        names = {code: name for code, name, _present in self.view.requirements}
+        return [
+            names[code]
+            for code, box in self.checks.items()
+            if code not in optional and not box.isChecked()
+        ]
+
+    def _update_outcome(self) -> None:
+        missing = self.still_missing()
+        if missing:
+            set_role(self.outcome, "warning")
+            self.outcome.setText(f"Masih kurang {len(missing)}: klarifikasi baru akan dicetak.")
+            self.save_button.setText("&Simpan dan cetak klarifikasi  (Ctrl+S)")
+        else:
+            set_role(self.outcome, "ok")
+            self.outcome.setText("Lengkap: nomor registrasi diambil dan resi dicetak.")
+            self.save_button.setText("&Simpan dan cetak resi  (Ctrl+S)")
 
     def _tick(self, code: str) -> None:
         if code in self.checks:

@@ -238,12 +238,12 @@ class LoketScreen(QWidget):
                 f"{view.applicant_name} · belum lengkap, menunggu pemohon: "
                 + "; ".join(result.missing)
             )
-            heading = "Berkas belum lengkap: slip klarifikasi untuk pemohon"
+            heading = "Berkas belum lengkap. Nomor klarifikasi (dibawa kembali oleh pemohon):"
             notes = "Kurang: " + "; ".join(result.missing)
         self.show_pdf(
             result.pdf,
             result.document_title,
-            number=result.reg_number if result.complete else None,
+            number=result.reg_number if result.complete else view.reference,
             heading=heading,
             notes=notes,
             file_stem=f"{result.document_title}-{view.reference}",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -115,6 +115,7 @@ class AuditTab(QWidget):
         self.task: Task | None = None
         self.check_task: Task | None = None
         self._pending: _Request | None = None
+        self.page_size = PAGE_SIZE
 
         self.user_filter = QComboBox(self)
         self.user_filter.setObjectName("auditUser")
@@ -262,11 +263,11 @@ class AuditTab(QWidget):
         if self.task is not None and self.task.running:
             self._pending = request  # loaded when the running one is back
             return
-        log, actor = self._log, self._actor
+        log, actor, size = self._log, self._actor, self.page_size
 
         def load() -> tuple[AuditChoices | None, AuditPage]:
             choices = log.choices(actor) if request.with_choices else None
-            return choices, log.page(actor, request.query, request.page, PAGE_SIZE)
+            return choices, log.page(actor, request.query, request.page, size)
 
         self.page_label.setText("Memuat…")
         self.task = run_in_background(
@@ -281,8 +282,10 @@ class AuditTab(QWidget):
         self.model.set_rows(page.rows)
         self._update_pager()
         if self._pending is not None:
+            # The task delivering this page still counts as running until this callback
+            # returns: ask for the newer page from the event loop, right after.
             pending, self._pending = self._pending, None
-            self._request(pending)
+            QTimer.singleShot(0, self, lambda: self._request(pending))
             return
         self.loaded.emit()
 

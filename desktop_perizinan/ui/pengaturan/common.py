@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
 from desktop_perizinan.ui.theme import set_role
 from desktop_perizinan.ui.widgets.messages import Banner
+from desktop_perizinan.ui.widgets.table import RowsView
 
 
 def make_banner(parent: QWidget, name: str = "banner") -> Banner:
@@ -21,3 +22,10 @@ def make_banner(parent: QWidget, name: str = "banner") -> Banner:
     banner.setObjectName(name)
     set_role(banner, "banner-ok")
     return banner
+
+
+def stretch_column(view: RowsView, column: int) -> None:
+    """Give ``column`` (the long text) the width that is left, instead of a scroll bar."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)

@@ -24,14 +24,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_perizinan.ui.pengaturan.common import make_banner
+from desktop_perizinan.ui.pengaturan.common import make_banner, stretch_column
 from desktop_perizinan.ui.theme import color, icon, set_role
 from desktop_perizinan.ui.widgets.messages import report_error
 from desktop_perizinan.ui.widgets.table import Column, RowsModel, RowsView
@@ -172,13 +171,6 @@ PROBLEM_COLUMNS: tuple[Column[ProblemRow], ...] = (
 )
 
 
-def _stretch(view: RowsView, column: int) -> None:
-    """Give ``column`` (the long text) the width that is left, instead of a scroll bar."""
-    header = view.horizontalHeader()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-
-
 def sop_renderer_available() -> bool:
     try:
         return importlib.util.find_spec(SOP_RENDERER) is not None
@@ -238,7 +230,7 @@ class FormsTab(QWidget):
         self.types_view = RowsView(self.types, self)
         self.types_view.setObjectName("typesTable")
         self.types_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        _stretch(self.types_view, 2)
+        stretch_column(self.types_view, 2)
         self.types_view.activated.connect(lambda _i: self.print_sop())
         self.types_view.selectionModel().currentChanged.connect(lambda *_a: self._show_detail())
         self.detail = QLabel(self)
@@ -250,7 +242,7 @@ class FormsTab(QWidget):
         self.problems_view = RowsView(self.problems, self)
         self.problems_view.setObjectName("problemsTable")
         self.problems_view.setWordWrap(True)
-        _stretch(self.problems_view, 3)
+        stretch_column(self.problems_view, 4)
         self.no_problems = QLabel("Semua berkas benar: tidak ada masalah.", self)
         set_role(self.no_problems, "ok")
 

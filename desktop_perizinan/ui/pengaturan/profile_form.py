@@ -302,6 +302,7 @@ class LetterheadForm(_ProfileForm):
     def load(self, profile: OfficeProfile) -> None:
         for key, edit in self.edits.items():
             edit.setText(str(getattr(profile, key)))
+            edit.setCursorPosition(0)  # a long name shows its beginning
         _select(self.paper, profile.paper)
         _select(self.resi_format, profile.resi_format)
         _select(self.time_zone, profile.time_zone)
@@ -371,6 +372,7 @@ class HeadForm(_ProfileForm):
     def load(self, profile: OfficeProfile) -> None:
         for key, edit in self.edits.items():
             edit.setText(str(getattr(profile, key)))
+            edit.setCursorPosition(0)  # a long name shows its beginning
         self.clear_messages()
 
     def apply(self, profile: OfficeProfile) -> OfficeProfile:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop_perizinan.errors import UserError, ValidationError
 from desktop_perizinan.services.user_admin import UserAccount, UserAdminService, check_nip
-from desktop_perizinan.ui.pengaturan.common import make_banner
+from desktop_perizinan.ui.pengaturan.common import make_banner, stretch_column
 from desktop_perizinan.ui.theme import color, icon, set_role
 from desktop_perizinan.ui.widgets.form import EnterNavigator, FieldBox
 from desktop_perizinan.ui.widgets.messages import ask, report_error
@@ -135,6 +135,7 @@ class UsersTab(QWidget):
         self.view = RowsView(self.model, self)
         self.view.setObjectName("usersTable")
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        stretch_column(self.view, 1)
         self.view.activated.connect(lambda _i: self.edit_user())
         self.filter.textChanged.connect(self.view.set_filter)
         self.view.selectionModel().currentChanged.connect(lambda *_a: self._update_buttons())
@@ -408,11 +409,11 @@ class UserDialog(QDialog):
         roles = self.roles()
         try:
             nip = check_nip(text["nip"])
+            if self.account is None and text["password"] != text["password_again"]:
+                raise ValidationError("Kedua kata sandi tidak sama.", "password_again")
             if not roles:
                 raise ValidationError("Pilih sedikitnya satu peran.", "roles")
             if self.account is None:
-                if text["password"] != text["password_again"]:
-                    raise ValidationError("Kedua kata sandi tidak sama.", "password_again")
                 created = self._s.users.create(
                     self._actor,
                     username=text["username"],

@@ -27,7 +27,7 @@ from desktop_perizinan.ui.widgets.formatting import short_datetime
 from desktop_perizinan.ui.worker import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
-PAGE = 200
+PAGE = 100  # about four screens of rows; more arrive as the user scrolls
 
 #: (title, text of a row, sort keys (ascending, descending) or None when not sortable)
 COLUMNS: tuple[tuple[str, Any, tuple[SortKey, SortKey] | None], ...] = (
@@ -62,6 +62,10 @@ class CaseTableModel(QAbstractTableModel):
         self._search = search
         self._page = page
         self._rows: list[CaseRow] = []
+        #: Display texts per row, made on first paint of the row: a repaint asks for every
+        #: cell's data several times, and at 200,000 cases the table must not format twice.
+        self._texts: dict[int, tuple[str, ...]] = {}
+        self._late_color = color("error")
         self._filters = CaseFilters()
         self._exhausted = True
         self._generation = 0
@@ -79,6 +83,8 @@ class CaseTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._filters = filters
         self._rows = first
+        self._texts = {}
+        self._late_color = color("error")  # the palette may have changed (dark scheme)
         self._exhausted = len(first) < self._page
         self.endResetModel()
         self._generation += 1
@@ -140,9 +146,12 @@ class CaseTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[index.column()][1](row)
+            texts = self._texts.get(index.row())
+            if texts is None:
+                texts = self._texts[index.row()] = tuple(text(row) for _t, text, _s in COLUMNS)
+            return texts[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and row.overdue and index.column() == STEP_COLUMN:
-            return color("error")
+            return self._late_color
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == STEP_COLUMN:
             if row.step_due_at is None:
                 return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -87,7 +87,9 @@ class CasesScreen(QWidget):
         super().__init__(parent)
         self.services = services
         self.actor = actor
+        self._owns_live = live is None
         self.live = live or LiveUpdates(services, self)
+        self._stale = False
         self.case_dialog: CaseDialog | None = None
         self.search = CaseSearch(services)
 
@@ -254,7 +256,11 @@ class CasesScreen(QWidget):
         if not self.model.sortable(column):
             # Only the indexed columns sort; put the indicator back where the order is.
             key = self.model.filters.sort
-            section = RECEIVED_COLUMN if key == "newest" or key.startswith("received") else RECEIVED_COLUMN + 1
+            section = (
+                RECEIVED_COLUMN
+                if key == "newest" or key.startswith("received")
+                else RECEIVED_COLUMN + 1
+            )
             order = (
                 Qt.SortOrder.AscendingOrder if key.endswith("asc") else Qt.SortOrder.DescendingOrder
             )
@@ -275,7 +281,24 @@ class CasesScreen(QWidget):
             self.table.setCurrentIndex(self.model.index(0, 0))
         self.open_button.setEnabled(self.model.rowCount() > 0)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._owns_live:
+            self.live.resume()
+        if self._stale:
+            self._stale = False
+            self._on_live({None})
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if self._owns_live:
+            self.live.pause()
+            self._stale = True  # changes while hidden are not heard
+
     def _on_live(self, _case_ids: set[int | None]) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
         if self.table.verticalScrollBar().value() == 0 and self.case_dialog is None:
             self.reload()
         else:

@@ -9,7 +9,7 @@ was on. Enter or a double click opens the case; Ctrl+Enter goes straight to the 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_perizinan.errors import UserError
@@ -47,7 +47,9 @@ class TasksScreen(QWidget):
         super().__init__(parent)
         self.services = services
         self.actor = actor
+        self._owns_live = live is None
         self.live = live or LiveUpdates(services, self)
+        self._stale = False
         self.case_dialog: CaseDialog | None = None
         self.step_dialog: StepDialog | None = None
 
@@ -102,8 +104,30 @@ class TasksScreen(QWidget):
         self.ticker.setInterval(TICK_MS)
         self.ticker.timeout.connect(self.tick)
         self.ticker.start()
-        self.live.refresh.connect(lambda _ids: self.reload())
+        self.live.refresh.connect(self._on_live)
         self.reload()
+
+    # ---------------------------------------------------------------- visibility
+
+    def _on_live(self, _case_ids: set[int | None]) -> None:
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True  # reloaded when shown again
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._owns_live:
+            self.live.resume()
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if self._owns_live:
+            self.live.pause()
+            self._stale = True  # changes while hidden are not heard
 
     # ---------------------------------------------------------------- columns
 

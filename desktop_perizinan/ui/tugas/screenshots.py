@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_perizinan.services.app import Services
+from desktop_perizinan.services.casework import ActRequest
 from desktop_perizinan.services.demo import (
     DEMO_APPLICANTS,
     CaseDriver,
@@ -68,14 +69,25 @@ def save_screenshots(services: Services, clock: SteppingClock, out: Path) -> lis
     users = create_demo_users(services)
     driver = CaseDriver(services, users, clock)
     returned = driver.submit(DAIRI, DEMO_APPLICANTS[0])
-    driver.run(returned.case_id, {"paraf_izin_kabid": ["kembalikan"]}, stop_at="paraf_izin_kabid")
+    driver.run(returned.case_id, stop_at="paraf_izin_kabid")
+    paraf = services.queries.case(returned.case_id).open_step
+    assert paraf is not None
+    clock.advance(40)
+    services.work.act(
+        users["kabid"],
+        ActRequest(
+            paraf.step_record_id,
+            "kembalikan",
+            "Perbaiki penulisan nama lembaga dan lengkapi dasar hukum.",
+        ),
+    )
     inspection = driver.submit(DAIRI, DEMO_APPLICANTS[1], seed=1)
     driver.run(inspection.case_id, stop_at="peninjauan")
     rejected = driver.submit(DAIRI, DEMO_APPLICANTS[2], seed=2)
     driver.run(rejected.case_id, {"rekomendasi": ["tolak"]}, stop_at="nomor_penolakan")
     kesenian = driver.submit("PASURUAN-NIK-KESENIAN", DEMO_APPLICANTS[3])
     fresh = driver.submit(DAIRI, DEMO_APPLICANTS[3], seed=3)
-    del kesenian, fresh
+    del fresh
     clock.advance(8 * 60)  # some steps are overdue by now
     written: list[Path] = []
 
@@ -111,7 +123,8 @@ def save_screenshots(services: Services, clock: SteppingClock, out: Path) -> lis
 
     def step(role: str, case_id: int, name: str, prepare=None) -> None:  # type: ignore[no-untyped-def]
         screen = TasksScreen(services, login(role))
-        screen.select_case(case_id)
+        if not screen.select_case(case_id):
+            raise RuntimeError(f"case {case_id} is not in the task list of {role}")
         dialog = screen.act()
         assert dialog is not None
         dialog.resize(760, 680)
@@ -122,6 +135,7 @@ def save_screenshots(services: Services, clock: SteppingClock, out: Path) -> lis
         screen.close()
 
     step("backoffice", returned.case_id, "draf-dikembalikan")
+    step("backoffice", kesenian.case_id, "verifikasi")
     step("tim_teknis", inspection.case_id, "peninjauan")
     step("ksb_umum", rejected.case_id, "penomoran")
 

@@ -129,7 +129,13 @@ class StepDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.form)
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.form, 1 if self.form.expands else 0)
+        if not self.form.expands:
+            holder_layout.addStretch(1)
+        scroll.setWidget(holder)
         layout.addWidget(scroll, 1)
 
         self.outcome_group = QButtonGroup(self)

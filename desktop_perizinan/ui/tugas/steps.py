@@ -101,6 +101,8 @@ class StepForm(QWidget):
     note_label: str | None = "Catatan"
     #: Placeholder of the dialog's note box.
     note_placeholder: str = "Catatan untuk riwayat langkah (tidak wajib)"
+    #: Whether the form grows with the dialog (a text editor); others keep their height.
+    expands: bool = False
     #: Text of the dialog's save button (what saving does, in the user's words).
     save_label: str = "&Simpan"
     #: The form changed whether it can be saved (e.g. an SKRD was issued).
@@ -199,6 +201,7 @@ class DispositionForm(StepForm):
     """The lembar disposisi: to whom, the standard instructions ticked, sifat, notes."""
 
     note_label = None
+    expands = True
 
     def __init__(self, env: StepEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
@@ -282,6 +285,7 @@ class InspectionForm(StepForm):
     """The berita acara of the field inspection: date, place, team, findings, photos."""
 
     note_label = None
+    expands = True
 
     def __init__(self, env: StepEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)
@@ -460,6 +464,7 @@ class DraftForm(StepForm):
     """The permit or rejection letter's text, prefilled, editable before it goes up."""
 
     note_label = None
+    expands = True
 
     def __init__(self, env: StepEnv, parent: QWidget | None = None) -> None:
         super().__init__(env, parent)

@@ -126,6 +126,10 @@ class DropList(QListWidget):
         self.setAcceptDrops(True)
         self.setDragDropMode(QListWidget.DragDropMode.DropOnly)
         self.setMinimumHeight(80)
+        # Long scan names wrap instead of hiding behind a horizontal scroll bar.
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
 
     @staticmethod
     def _local_paths(urls: list[QUrl]) -> list[Path]:
@@ -285,7 +289,7 @@ class AttachmentPanel(QWidget):
             picked.mime, ""
         )
         name = dict(self._requirements).get(picked.requirement_code or "", "")
-        suffix = f" — {name}" if name else ""
+        suffix = f"\nuntuk: {name}" if name else ""
         return f"{picked.file_name}  ({kind}, {size_text(len(picked.data))}){suffix}"
 
     def _guess_requirement(self, file_name: str) -> str | None:

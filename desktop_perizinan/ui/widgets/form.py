@@ -203,3 +203,24 @@ class WrappingCheck(QWidget):
 
     def setChecked(self, on: bool) -> None:
         self.check.setChecked(on)
+
+
+class _FocusOnShow(QObject):
+    def __init__(self, window: QWidget, target: QWidget) -> None:
+        super().__init__(window)
+        self._target = target
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.WindowActivate):
+            self._target.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+            if isinstance(self._target, QLineEdit):
+                self._target.selectAll()
+            watched.removeEventFilter(self)
+        return False
+
+
+def focus_on_show(window: QWidget, target: QWidget) -> None:
+    """Put the cursor in ``target`` when ``window`` first appears, whatever Qt's own guess
+    (a dialog may otherwise start on a button): the clerk starts typing at once."""
+    _FocusOnShow(window, target)

@@ -90,8 +90,9 @@ def ask(
 ) -> QMessageBox:
     """A yes/no question; ``on_yes`` runs only when the answer is yes. "Tidak" is the default,
     so a stray Enter does not throw work away."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
-                      parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
     no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)

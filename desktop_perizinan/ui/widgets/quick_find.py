@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.queries import CaseRow
 from desktop_perizinan.ui.theme import set_role
+from desktop_perizinan.ui.widgets.form import focus_on_show
 from desktop_perizinan.ui.widgets.formatting import short_date
 from desktop_perizinan.ui.widgets.table import Column, RowsModel, RowsView
 
@@ -21,7 +22,7 @@ CASE_COLUMNS: tuple[Column[CaseRow], ...] = (
     Column("Nomor", lambda r: r.reference),
     Column("Pemohon", lambda r: r.applicant_name),
     Column("NIK", lambda r: r.applicant_nik),
-    Column("Jenis izin", lambda r: r.permit_name),
+    Column("Jenis izin", lambda r: r.permit_name, stretch=True),
     Column("Status", lambda r: r.status.label),
     Column("Diterima", lambda r: short_date(r.received_at), sort_key=lambda r: r.received_at),
 )
@@ -54,8 +55,8 @@ class QuickFindDialog(QDialog):
         layout.addWidget(self.edit)
         layout.addWidget(self.hint)
         layout.addWidget(self.results, 1)
-        self.resize(820, 120)
-        self.edit.setFocus()
+        self.resize(820, self.sizeHint().height())
+        focus_on_show(self, self.edit)
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.key() == Qt.Key.Key_Down and self.edit.hasFocus() and self.model.rowCount():
@@ -80,6 +81,7 @@ class QuickFindDialog(QDialog):
             set_role(self.hint, "error")
             self.hint.setText(f"Tidak ada permohonan yang cocok dengan '{text}'.")
             self.results.hide()
+            self.resize(self.width(), self.minimumSizeHint().height())
             return
         set_role(self.hint, "hint")
         self.hint.setText(f"{len(rows)} permohonan cocok. ↓ lalu Enter untuk membuka.")

@@ -6,8 +6,8 @@ Four pages, in the order an office sets itself up:
    is refused when it is on a network share: SQLite's locking does not hold across PCs and the
    file gets corrupted) or "Server kantor (PostgreSQL)", which must pass "Uji koneksi" first
    (run off the GUI thread: a server that does not answer would freeze the window for the
-   connect timeout). A database that is already set up (a second PC joining the LAN) ends the
-   wizard here: Selesai only records the choice for this PC.
+   connect timeout). A database that is already set up (a second PC joining the LAN) skips
+   the office pages: a last page says so, and Selesai only records the choice for this PC.
 2. **Profil kantor dan kop surat**, 3. **Kepala kantor** — the office profile (the same forms as
    Pengaturan › Profil kantor).
 4. **Administrator pertama** — username, name, password twice.
@@ -25,6 +25,7 @@ database page is skipped and no configuration is written: the choice was made ou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,7 +75,7 @@ from desktop_perizinan.ui.worker import Task, run_in_background
 if TYPE_CHECKING:
     from desktop_perizinan.ui.widgets.messages import Banner
 
-PAGE_DATABASE, PAGE_PROFILE, PAGE_HEAD, PAGE_ADMIN = range(4)
+PAGE_DATABASE, PAGE_PROFILE, PAGE_HEAD, PAGE_ADMIN, PAGE_JOIN = range(5)
 TITLE = "Penyiapan Perizinan Desktop"
 
 
@@ -412,14 +413,12 @@ class DatabasePage(QWizardPage):
         elif self.tested is None or self.tested[0] != self.choice():
             self._test_failed("Tekan 'Uji koneksi' dulu; lanjut setelah koneksi berhasil.")
             return False
-        if self.probe is not None and self.probe.set_up:
-            # Nothing to set up: this page becomes the last one and shows Selesai.
-            self.completeChanged.emit()
         return True
 
     def nextId(self) -> int:
+        """A database that is already set up needs no office pages: only "connect this PC"."""
         if self.probe is not None and self.probe.set_up:
-            return -1
+            return PAGE_JOIN
         return PAGE_PROFILE
 
 
@@ -566,11 +565,52 @@ class AdminPage(QWizardPage):
             self.show_error(exc)
         return not problems
 
+    def nextId(self) -> int:
+        return -1
+
     def credentials(self) -> AdminInput:
         return AdminInput(
             self.username.text().strip().lower(),
             " ".join(self.full_name.text().split()),
             self.password.text(),
+        )
+
+
+class JoinPage(QWizardPage):
+    """The database already holds an office: this PC only needs to remember it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("joinPage")
+        self.setTitle("Sambungkan PC ini")
+        self.setSubTitle(
+            "Basis data ini sudah disiapkan dari PC lain. Profil kantor, pengguna dan jenis izin "
+            "tidak diubah."
+        )
+        self.summary = QLabel(self)
+        self.summary.setObjectName("joinSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        after = QLabel(
+            "Tekan Selesai, lalu masuk dengan akun yang dibuat administrator kantor untuk Anda.",
+            self,
+        )
+        after.setWordWrap(True)
+        set_role(after, "hint")
+        self.banner: Banner = make_banner(self, "joinBanner")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(after)
+        layout.addStretch(1)
+        layout.addWidget(self.banner)
+        self.setFinalPage(True)
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard)
+        probe = wizard.database_page.probe
+        self.summary.setText(
+            f"<b>{escape(wizard.describe_database())}</b><br>{escape(probe.summary() if probe else '')}"
         )
 
 
@@ -614,10 +654,12 @@ class FirstRunWizard(QWizard):
         self.profile_page = ProfilePage(self)
         self.head_page = HeadPage(self)
         self.admin_page = AdminPage(self)
+        self.join_page = JoinPage(self)
         self.setPage(PAGE_DATABASE, self.database_page)
         self.setPage(PAGE_PROFILE, self.profile_page)
         self.setPage(PAGE_HEAD, self.head_page)
         self.setPage(PAGE_ADMIN, self.admin_page)
+        self.setPage(PAGE_JOIN, self.join_page)
         if start_from is not None:
             self.database_page.load(start_from)
         if fixed_url is not None:
@@ -651,7 +693,7 @@ class FirstRunWizard(QWizard):
         else:
             choice = self.database_page.choice()
             url, config = choice.url, LocalConfig(choice)
-        joining = self.currentId() == PAGE_DATABASE  # an already set-up database
+        joining = self.currentId() == PAGE_JOIN  # an already set-up database
         admin = None if joining else self.admin_page.credentials()
         profile = None if joining else self.profile()
         forms_dir = self.forms_dir
@@ -680,8 +722,8 @@ class FirstRunWizard(QWizard):
         )
 
     def _banner_of(self, page: QWizardPage) -> Banner:
-        if page is self.database_page:
-            return self.database_page.notice
+        if page is self.join_page:
+            return self.join_page.banner
         return self.admin_page.banner
 
     def _busy(self, busy: bool, text: str) -> None:

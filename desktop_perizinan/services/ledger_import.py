@@ -229,17 +229,28 @@ def parse_ledger_date(value: Any) -> date | None:
         return None
     match = _ISO_DATE.match(text)
     if match:
-        return date(int(match[1]), int(match[2]), int(match[3]))
+        return _real_date(int(match[1]), int(match[2]), int(match[3]), text)
     match = _NUMERIC_DATE.match(text)
     if match:
-        return date(_full_year(match[3]), int(match[2]), int(match[1]))
+        return _real_date(_full_year(match[3]), int(match[2]), int(match[1]), text)
     match = _WORDED_DATE.match(text)
     if match:
         month = _MONTHS_ID.get(match[2].lower())
         if month is None:
             raise ValueError(text)
-        return date(_full_year(match[3]), month, int(match[1]))
+        return _real_date(_full_year(match[3]), month, int(match[1]), text)
     raise ValueError(text)
+
+
+class NotOnTheCalendar(ValueError):
+    """A date written in a known way that does not exist (31-02-2025, 15-13-2025)."""
+
+
+def _real_date(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise NotOnTheCalendar(text) from None
 
 
 def _full_year(text: str) -> int:
@@ -339,6 +350,9 @@ def judge_rows(
             continue
         try:
             when = parse_ledger_date(raw_date)
+        except NotOnTheCalendar:
+            reject(f'tanggal "{date_text}" tidak ada di kalender')
+            continue
         except (ValueError, OverflowError):
             reject(f'tanggal "{date_text}" tidak terbaca (tulis misalnya 15-03-2019)')
             continue
@@ -430,8 +444,8 @@ def _gap_warnings(good: Iterable[PlannedRow], existing: _Existing) -> list[str]:
         )
         where = f"Tahun {year}" if year else "Buku"
         warnings.append(
-            f"{where}: nomor urut {shown}{more} tidak ada di berkas; nomor itu tidak akan "
-            "dipakai lagi (penomoran berlanjut setelah nomor terakhir)."
+            f"{where}: nomor urut {shown}{more} tidak ada di antara baris yang diimpor; nomor "
+            "itu tidak akan dipakai lagi (penomoran berlanjut setelah nomor terakhir)."
         )
     return warnings
 

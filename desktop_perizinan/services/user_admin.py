@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TEMP_LENGTH = 10
 
+#: The lengths of the ``app_user`` columns (a longer text is refused with a message, not by
+#: the database with an error).
+MAX_LENGTHS = {"username": 60, "full_name": 200, "nip": 30, "rank": 80, "title": 200}
+
 LAST_ADMIN = (
     "Harus tersisa sedikitnya satu administrator aktif; tambahkan atau aktifkan administrator "
     "lain terlebih dahulu."
@@ -200,6 +204,10 @@ class UserAdminService:
             self._check_roles(wanted)
         if full_name is not None and not full_name.strip():
             raise ValidationError("Nama lengkap wajib diisi.", "full_name")
+        for name, value in (("full_name", full_name), ("rank", rank), ("title", title)):
+            limit = MAX_LENGTHS[name]
+            if value is not None and len(" ".join(value.split())) > limit:
+                raise ValidationError(f"Paling banyak {limit} karakter.", name)
         if nip is not None:
             nip = check_nip(nip)
         with self._admin_transaction(actor, "mengubah data pengguna") as (session, now):

@@ -37,6 +37,7 @@ LEDGER = [
     (8, "503/DPMPTSPK/008", "14-01-2025", "Pola lain", "-"),  # bad: pattern
     (9, "503/009/DPMPTSPK/2024", "15-01-2025", "Tahun salah", "-"),  # bad: year
     (10, "503/010/DPMPTSPK/2025", "16 Jan 2025", "Surat terakhir", "Bupati Dairi"),
+    (11, "503/011/DPMPTSPK/2025", "kemarin sore", "Tanggal tak terbaca", "-"),  # bad: date
 ]
 
 
@@ -77,7 +78,7 @@ def test_preview_lists_every_bad_row_with_its_reason(services, users, tmp_path):
     service = LedgerImportService(services)
     ledger = service.read(write_ledger(tmp_path / "lama.xlsx"))
     assert ledger.headers == ("No", "Nomor Surat", "Tanggal", "Perihal", "Kepada")
-    assert len(ledger.rows) == 10
+    assert len(ledger.rows) == 11
     plan = service.preview(BOOK, ledger, MAPPING)
     assert [(g.row_no, g.seq, g.year, g.taken_at.date()) for g in plan.good] == [
         (1, 1, 2025, date(2025, 1, 6)),
@@ -89,11 +90,12 @@ def test_preview_lists_every_bad_row_with_its_reason(services, users, tmp_path):
     assert plan.good[2].number == "503/003/DPMPTSPK/2025"  # spaces around "/" dropped
     reasons = {b.row_no: b.reason for b in plan.bad}
     assert reasons[5] == "nomor kosong"
-    assert reasons[6].startswith('tanggal "32-13-2025" tidak terbaca')
+    assert reasons[6] == 'tanggal "32-13-2025" tidak ada di kalender'
     assert reasons[7] == "nomor ganda: sama dengan baris 2"
     assert reasons[8] == "nomor tidak sesuai pola buku 503/{urut:03}/DPMPTSPK/{tahun}"
     assert reasons[9] == "tahun pada nomor (2024) berbeda dengan tanggal (15-01-2025)"
-    assert sorted(reasons) == [5, 6, 7, 8, 9] and plan.total == 10 and not plan.clean
+    assert reasons[11] == 'tanggal "kemarin sore" tidak terbaca (tulis misalnya 15-03-2019)'
+    assert sorted(reasons) == [5, 6, 7, 8, 9, 11] and plan.total == 11 and not plan.clean
     # Gaps (5–9 are missing from the good rows) are warned about, and the counter continues
     # after the highest number.
     assert plan.warnings and "nomor urut 5, 6, 7, 8, 9" in plan.warnings[0]
@@ -103,7 +105,7 @@ def test_preview_lists_every_bad_row_with_its_reason(services, users, tmp_path):
 def test_nothing_is_imported_while_a_row_is_bad(services, users, tmp_path):
     service = LedgerImportService(services)
     ledger = service.read(write_ledger(tmp_path / "lama.xlsx"))
-    with pytest.raises(ValidationError, match="5 baris bermasalah; tidak ada yang diimpor"):
+    with pytest.raises(ValidationError, match="6 baris bermasalah; tidak ada yang diimpor"):
         service.import_ledger(users["ksb_umum"], BOOK, ledger, MAPPING)
     assert _entries(services) == []
     assert _counter(services, 2025) in (None, 0)
@@ -113,7 +115,7 @@ def test_import_skipping_bad_rows_then_numbering_continues(services, users, cloc
     service = LedgerImportService(services)
     ledger = service.read(write_ledger(tmp_path / "lama.xlsx"))
     result = service.import_ledger(users["ksb_umum"], BOOK, ledger, MAPPING, skip_bad=True)
-    assert (result.imported, result.skipped) == (5, 5)
+    assert (result.imported, result.skipped) == (5, 6)
     assert result.continues == {2025: (10, "503/011/DPMPTSPK/2025")}
     entries = _entries(services)
     assert [(e.seq, e.number) for e in entries] == [
@@ -274,7 +276,9 @@ def test_parse_ledger_date(value, expected):  # type: ignore[no-untyped-def]
     assert parse_ledger_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["32-01-2025", "15 Bulan 2025", "kemarin", "2025/13/01"])
+@pytest.mark.parametrize(
+    "value", ["32-01-2025", "15 Bulan 2025", "kemarin", "2025/13/01", "x-1-2025"]
+)
 def test_parse_ledger_date_refuses(value):  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError):
         parse_ledger_date(value)

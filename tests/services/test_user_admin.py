@@ -208,6 +208,9 @@ def test_update_details(
         admin_service.update_user(users["admin"], users["kadis"].id, nip="1234")
     with pytest.raises(ValidationError, match="wajib"):
         admin_service.update_user(users["admin"], users["kadis"].id, full_name="  ")
+    with pytest.raises(ValidationError, match="Paling banyak 200") as caught:
+        admin_service.update_user(users["admin"], users["kadis"].id, title="x" * 201)
+    assert caught.value.field == "title"
 
 
 def test_an_active_admin_always_remains(

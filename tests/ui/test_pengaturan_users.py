@@ -417,3 +417,67 @@ def test_role_checks_are_keyboard_reachable(qtbot: QtBot, tab: UsersTab) -> None
     qtbot.keyClick(first, Qt.Key.Key_Space)
     assert isinstance(first, QCheckBox) and first.isChecked()
     dialog.reject()
+
+
+def test_hostile_names_are_shown_as_typed(qtbot: QtBot, tab: UsersTab, services: Services) -> None:
+    """Text that looks like HTML or SQL is stored and shown literally; an overlong name is
+    stopped at the column's length while typing."""
+    hostile = "<b>Budi</b> '); DROP TABLE app_user; --"
+    qtbot.mouseClick(tab.add_button, LEFT)
+    dialog = tab.dialog
+    assert dialog is not None
+    type_over(qtbot, dialog.edits["username"], "budi")
+    type_over(qtbot, dialog.edits["full_name"], hostile)
+    type_over(qtbot, dialog.edits["title"], "x" * 300)
+    assert len(dialog.edits["title"].text()) == 200
+    type_over(qtbot, dialog.edits["password"], "mulai2026")
+    type_over(qtbot, dialog.edits["password_again"], "mulai2026")
+    click_check(qtbot, dialog.role_checks["front_office"])
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    reload(qtbot, tab)
+    assert cell(tab.view, "budi", "Nama lengkap") == hostile
+    assert len(services.users.list_users()) == 9  # the table is still there
+
+    click_row(qtbot, tab.view, "budi")
+    qtbot.mouseClick(tab.toggle_button, LEFT)
+    box = tab.message
+    assert box is not None and "&lt;b&gt;Budi&lt;/b&gt;" in box.text()
+    answer(qtbot, box, "Batal")
+
+
+def test_require_password_change_after_login(
+    qtbot: QtBot, services: Services, users: dict[str, Actor]
+) -> None:
+    """What the shell calls right after a login: nothing to do, changed, or refused."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_perizinan.ui.pengaturan import require_password_change
+
+    assert require_password_change(services, users["kadis"]) is True  # no dialog at all
+
+    admin = UserAdminService(services)
+    admin.reset_password(users["admin"], users["kabid"].id, "sementara9")
+    kabid = services.users.login("kabid", "sementara9")
+
+    def refuse() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ChangePasswordDialog) and dialog.forced
+        qtbot.mouseClick(dialog.cancel_button, LEFT)
+
+    QTimer.singleShot(0, refuse)
+    assert require_password_change(services, kabid) is False
+    assert must_change_password(services, kabid)
+
+    def change() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ChangePasswordDialog)
+        qtbot.keyClicks(dialog.old, "sementara9")
+        qtbot.keyClicks(dialog.new, "Marlina2026")
+        qtbot.keyClicks(dialog.again, "Marlina2026")
+        qtbot.mouseClick(dialog.save_button, LEFT)
+
+    QTimer.singleShot(0, change)
+    assert require_password_change(services, kabid) is True
+    assert not must_change_password(services, kabid)

@@ -93,12 +93,19 @@ def preview_columns() -> list[Col[PreviewRow]]:
         return None if r.ok else color("error")
 
     return [
-        Col("Baris", lambda r: str(r.row_no), 60, align_right=True, color=bad),
+        Col(
+            "Baris",
+            lambda r: str(r.row_no),
+            60,
+            align_right=True,
+            color=bad,
+            tooltip=lambda r: f"Baris data ke-{r.row_no} di bawah judul kolom",
+        ),
         Col("Status", lambda r: "Siap" if r.ok else "Bermasalah", 90, color=bad),
         Col("Nomor", lambda r: r.number, 220, color=bad),
         Col("Tanggal", lambda r: r.date_text, 100, color=bad),
         Col("No. Urut", lambda r: "" if r.seq is None else str(r.seq), 70, True, color=bad),
-        Col("Perihal / Alasan", lambda r: r.note, 360, color=bad),
+        Col("Perihal / Alasan", lambda r: r.note, 360, color=bad, stretch=True),
     ]
 
 
@@ -141,7 +148,9 @@ class FilePage(QWizardPage):
         form = QFormLayout()
         form.addRow("&Buku tujuan:", self.book_combo)
         form.addRow("", self.pattern_label)
-        form.addRow("Berkas &Excel:", path_row)
+        path_label = QLabel("Berkas &Excel:")
+        path_label.setBuddy(self.path_edit)
+        form.addRow(path_label, path_row)
         form.addRow("&Lembar kerja:", self.sheet_combo)
         form.addRow("Baris &judul kolom:", self.header_spin)
         layout = QVBoxLayout(self)
@@ -246,7 +255,9 @@ class MappingPage(QWizardPage):
         seq_row.addSpacing(12)
         seq_row.addWidget(self.seq_from_column)
         seq_row.addWidget(self.seq_combo, 1)
-        form.addRow("No. &urut:", seq_row)
+        seq_label = QLabel("No. &urut:")
+        seq_label.setBuddy(self.seq_from_number)
+        form.addRow(seq_label, seq_row)
         self.seq_combo.setEnabled(False)
         self.seq_from_column.toggled.connect(self.seq_combo.setEnabled)
 
@@ -281,9 +292,17 @@ class MappingPage(QWizardPage):
         book = self._wizard.book
         if book is not None:
             self.seq_from_number.setText(f"Dibaca dari nomor ({book.pattern})")
+        metrics = self.sample.fontMetrics()
+        sample = ledger.rows[:SAMPLE_ROWS]
         columns = [
-            Col(header, lambda r, i=i: cell_text(r[i]), 140) for i, header in enumerate(headers)
-        ]
+            Col(
+                header,
+                lambda r, i=i: cell_text(r[i]),
+                min(320, 16 + max(metrics.horizontalAdvance(t) for t in
+                                  [header, *(cell_text(r[i]) for r in sample)])),
+            )
+            for i, header in enumerate(headers)
+        ]  # fmt: skip
         self.sample_model.set_columns(columns, list(ledger.rows[:SAMPLE_ROWS]))
         self.sample_label.setText(
             f"Contoh isi berkas ({min(SAMPLE_ROWS, len(ledger.rows))} dari "
@@ -327,6 +346,10 @@ class PreviewPage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self.setTitle("Periksa sebelum mengimpor")
+        self.setSubTitle(
+            "Baris bermasalah ditandai merah beserta alasannya. Semua baris diimpor dalam satu "
+            "transaksi: gagal satu, tidak ada yang tersimpan."
+        )
         self.banner = Banner(self)
         self.summary = QLabel()
         self.summary.setObjectName("importSummary")

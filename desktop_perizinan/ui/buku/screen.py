@@ -63,7 +63,7 @@ def agenda_columns(muted: QColor) -> list[Col[AgendaRow]]:
 
     return [
         Col("No. Urut", lambda r: str(r.seq), 70, align_right=True, color=grey),
-        Col("Nomor", lambda r: r.number, 200, color=grey, strike=struck, tooltip=lambda r: (
+        Col("Nomor", lambda r: r.number, 190, fit=True, color=grey, strike=struck, tooltip=lambda r: (
             f"{r.number}\n{void_note(r.void_reason)}" if r.voided else r.number)),
         Col("Tanggal", lambda r: short_date(r.taken_at.date()), 95, color=grey),
         Col("Perihal", lambda r: r.subject, 260, color=grey, strike=struck, stretch=True),
@@ -83,13 +83,13 @@ def agenda_columns(muted: QColor) -> list[Col[AgendaRow]]:
 
 def expedition_columns() -> list[Col[ExpeditionRow]]:
     return [
-        Col("Dikirim", lambda r: short_datetime(r.sent_at), 140),
-        Col("Nomor Surat", lambda r: r.number, 200),
+        Col("Dikirim", lambda r: short_datetime(r.sent_at), 130),
+        Col("Nomor Surat", lambda r: r.number, 190, fit=True),
         Col("Perihal", lambda r: r.title, 260, stretch=True),
         Col("No. Registrasi", lambda r: r.reg_number or "", 130),
-        Col("Cara", lambda r: r.way, 140),
+        Col("Cara", lambda r: r.way, 120),
         Col("Penerima", lambda r: r.recipient_name or "", 200),
-        Col("Diterima", lambda r: short_datetime(r.received_at), 140),
+        Col("Diterima", lambda r: short_datetime(r.received_at), 130),
         Col("Petugas", lambda r: r.sent_by, 150),
     ]
 

@@ -224,20 +224,20 @@ class BarChart(QWidget):
         small_metrics = QFontMetrics(small)
         n = len(self.categories)
         group = plot.width() / n
-        inner = group * 0.78
+        inner = group * 0.86
         bar = inner / len(self.series)
         for ci, category in enumerate(self.categories):
             gx = plot.left() + ci * group + (group - inner) / 2
             for si, s in enumerate(self.series):
                 value = s.values[ci]
                 height = plot.height() * min(value, top) / top
-                rect = QRectF(gx + si * bar, plot.bottom() - height, bar * 0.92, height)
+                rect = QRectF(gx + si * bar, plot.bottom() - height, bar * 0.94, height)
                 painter.fillRect(rect, series_colour(si, self.palette()))
                 self._bars.append(
                     (rect, f"{self.category_tips[ci]} — {s.name}: {self.value_format(value)}")
                 )
                 label_text = self.value_format(value)
-                if value and bar * 0.92 >= small_metrics.horizontalAdvance(label_text) + 1:
+                if value and bar * 0.94 >= small_metrics.horizontalAdvance(label_text):
                     painter.setPen(text)
                     painter.setFont(small)
                     painter.drawText(
@@ -289,11 +289,11 @@ class BarChart(QWidget):
         for ci, category in enumerate(self.categories):
             gy = plot.top() + ci * group + (group - inner) / 2
             painter.setPen(text)
-            label = metrics.elidedText(category, Qt.TextElideMode.ElideRight, int(label_width - 8))
-            painter.drawText(
+            self._draw_category(
+                painter,
+                metrics,
+                category,
                 QRectF(area.left(), plot.top() + ci * group, label_width - 8, group),
-                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                label,
             )
             for si, s in enumerate(self.series):
                 value = s.values[ci]
@@ -313,6 +313,33 @@ class BarChart(QWidget):
                     )
         painter.setPen(text)
         painter.drawLine(plot.topLeft(), plot.bottomLeft())
+
+    @staticmethod
+    def _draw_category(
+        painter: QPainter, metrics: QFontMetrics, category: str, rect: QRectF
+    ) -> None:
+        """A category name right-aligned beside its bars: on two lines when the bars leave
+        room and the name needs it (long SOP step names), elided after that."""
+        width = int(rect.width())
+        align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if metrics.horizontalAdvance(category) <= width or rect.height() < metrics.height() * 2:
+            label = metrics.elidedText(category, Qt.TextElideMode.ElideRight, width)
+            painter.drawText(rect, int(align), label)
+            return
+        words = category.split()
+        first = ""
+        for word in words:
+            candidate = f"{first} {word}".strip()
+            if metrics.horizontalAdvance(candidate) > width and first:
+                break
+            first = candidate
+        rest = category[len(first) :].strip()
+        second = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
+        first = metrics.elidedText(first, Qt.TextElideMode.ElideRight, width)
+        line = metrics.height()
+        top = rect.center().y() - line
+        painter.drawText(QRectF(rect.left(), top, rect.width(), line), int(align), first)
+        painter.drawText(QRectF(rect.left(), top + line, rect.width(), line), int(align), second)
 
     # ---------------------------------------------------------------- tooltips
 

@@ -236,8 +236,14 @@ class DashboardScreen(QWidget):
         )
 
         loads = d.open_by_step
+        labels = [load.label for load in loads]
+        # The same step name in two permit types (both Pasuruan SOPs verify at step 3): say whose.
+        labels = [
+            f"{load.permit_name}: {label}" if labels.count(label) > 1 else label
+            for load, label in zip(loads, labels, strict=True)
+        ]
         self.step_chart.set_data(
-            [load.label for load in loads],
+            labels,
             [
                 Series("Terbuka", tuple(float(load.open) for load in loads)),
                 Series("Terlambat", tuple(float(load.overdue) for load in loads)),

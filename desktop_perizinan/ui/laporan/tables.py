@@ -34,6 +34,7 @@ class Col(Generic[T]):
     bold: Callable[[T], bool] | None = None
     tooltip: Callable[[T], str] | None = None
     stretch: bool = False  # takes the room left over (the long text column)
+    fit: bool = False  # at least as wide as its widest text among the first rows
 
 
 class SpecTableModel(QAbstractTableModel, Generic[T]):
@@ -118,6 +119,10 @@ class SpecTableModel(QAbstractTableModel, Generic[T]):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
+#: Rows looked at to fit a column to its text.
+FIT_SAMPLE = 500
+
+
 class SpecTableView(QTableView):
     """A read-only, row-selecting view over a :class:`SpecTableModel` with the columns' widths."""
 
@@ -157,7 +162,17 @@ class SpecTableView(QTableView):
             )
             header.setSectionResizeMode(number, mode)
             if not col.stretch:
-                header.resizeSection(number, col.width)
+                header.resizeSection(number, self._fitted(col) if col.fit else col.width)
+
+    def _fitted(self, col: Col[Any]) -> int:
+        """Wide enough for the longest text among the first rows (a permit book's numbers are
+        longer than the outgoing letters'), never narrower than the spec, at most 420 px."""
+        rows = self.source.rows()[:FIT_SAMPLE]
+        if not rows:
+            return col.width
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(col.text(row)) for row in rows) + 16
+        return max(col.width, min(widest, 420))
 
     def current_row(self) -> Any | None:
         index = self.currentIndex()

@@ -8,6 +8,7 @@ entry, in one transaction.
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -56,11 +57,14 @@ class ChangePasswordDialog(QDialog):
         intro.setWordWrap(True)
         if forced:
             intro.setText(
-                f"<b>{actor.full_name}</b>, Anda masuk dengan kata sandi sementara dari "
+                f"<b>{escape(actor.full_name)}</b>, Anda masuk dengan kata sandi sementara dari "
                 "administrator. Buat kata sandi Anda sendiri sebelum melanjutkan."
             )
         else:
-            intro.setText(f"Ganti kata sandi untuk <b>{actor.username}</b> ({actor.full_name}).")
+            intro.setText(
+                f"Ganti kata sandi untuk <b>{escape(actor.username)}</b> "
+                f"({escape(actor.full_name)})."
+            )
         rules = QLabel("Minimal 8 karakter, memuat huruf dan angka.", self)
         set_role(rules, "hint")
 

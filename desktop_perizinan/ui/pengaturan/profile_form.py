@@ -41,6 +41,8 @@ from desktop_perizinan.ui.widgets.form import FieldBox
 #: An emblem is printed at about 2 cm: a larger file only slows every PDF down.
 MAX_EMBLEM_BYTES = 2 * 1024 * 1024
 PREVIEW = QSize(88, 104)
+#: No kop line is longer; a pasted paragraph is cut here rather than spoil every letter.
+MAX_TEXT = 300
 
 PAPERS = (("F4", "F4 / Folio (215 × 330 mm)"), ("A4", "A4 (210 × 297 mm)"))
 RESI_FORMATS = (
@@ -181,6 +183,7 @@ class _ProfileForm(QWidget):
     def _edit(self, key: str, placeholder: str = "") -> FieldBox:
         edit = QLineEdit(self)
         edit.setObjectName(key)
+        edit.setMaxLength(MAX_TEXT)
         if placeholder:
             edit.setPlaceholderText(placeholder)
         edit.textEdited.connect(lambda _t: self.changed.emit())

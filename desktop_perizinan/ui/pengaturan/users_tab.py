@@ -10,6 +10,7 @@ sedikitnya satu administrator aktif") appears at once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -30,7 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_perizinan.errors import UserError, ValidationError
-from desktop_perizinan.services.user_admin import UserAccount, UserAdminService, check_nip
+from desktop_perizinan.services.user_admin import (
+    MAX_LENGTHS,
+    UserAccount,
+    UserAdminService,
+    check_nip,
+)
 from desktop_perizinan.ui.pengaturan.common import make_banner, stretch_column
 from desktop_perizinan.ui.theme import color, icon, set_role
 from desktop_perizinan.ui.widgets.form import EnterNavigator, FieldBox
@@ -235,7 +241,7 @@ class UsersTab(QWidget):
         if account.active:
             return self._confirm(
                 "Nonaktifkan pengguna",
-                f"Nonaktifkan <b>{account.full_name}</b> ({account.username})?<br>"
+                f"Nonaktifkan <b>{escape(account.full_name)}</b> ({account.username})?<br>"
                 "Ia tidak dapat masuk lagi sampai diaktifkan kembali. Riwayat kerjanya tetap.",
                 lambda: self._admin.disable(self._actor, account.id),
                 "Nonaktifkan",
@@ -253,7 +259,7 @@ class UsersTab(QWidget):
 
         return self._confirm(
             "Atur ulang kata sandi",
-            f"Buat kata sandi sementara untuk <b>{account.full_name}</b> ({account.username})?"
+            f"Buat kata sandi sementara untuk <b>{escape(account.full_name)}</b> ({account.username})?"
             "<br>Kata sandi lamanya tidak berlaku lagi, dan ia wajib menggantinya saat masuk.",
             reset,
             "Atur ulang",
@@ -392,6 +398,8 @@ class UserDialog(QDialog):
     def _edit(self, key: str) -> FieldBox:
         edit = QLineEdit(self)
         edit.setObjectName(key)
+        if key in MAX_LENGTHS:
+            edit.setMaxLength(MAX_LENGTHS[key])
         box = FieldBox(edit, self)
         self.edits[key] = edit
         self.boxes[key] = box

@@ -49,6 +49,7 @@ class Round:
 
     what: str
     seconds: float
+    cpu_seconds: float  # summed over the workers: robust to a busy machine
     numbers: int
     distinct: int
     duplicates: int
@@ -72,11 +73,12 @@ def _ours(url: str, book: str, count: int, gate: Any, queue: Any) -> None:
         with db.reading() as session:  # connect and compile before the clock starts
             numbering.peek_number(session, book, WHEN)
         _ready(gate, queue)
+        cpu = time.process_time()
         numbers = []
         for _ in range(count):
             with db.transaction() as session:
                 numbers.append(numbering.take_number(session, book, when=WHEN, taken_by=None).seq)
-        queue.put((numbers, time.monotonic()))
+        queue.put((numbers, time.monotonic(), time.process_time() - cpu))
     finally:
         db.dispose()
 
@@ -88,13 +90,14 @@ def _floor_sqlite(path: str, count: int, gate: Any, queue: Any) -> None:
     connection.execute("PRAGMA busy_timeout=60000")
     connection.execute("SELECT n FROM counter WHERE id = 1").fetchone()
     _ready(gate, queue)
+    cpu = time.process_time()
     numbers = []
     for _ in range(count):
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("UPDATE counter SET n = n + 1 WHERE id = 1")
         numbers.append(connection.execute("SELECT n FROM counter WHERE id = 1").fetchone()[0])
         connection.execute("COMMIT")
-    queue.put((numbers, time.monotonic()))
+    queue.put((numbers, time.monotonic(), time.process_time() - cpu))
     connection.close()
 
 
@@ -104,6 +107,7 @@ def _floor_pg(dsn: str, count: int, gate: Any, queue: Any) -> None:
     with psycopg.connect(dsn, autocommit=True) as connection:
         connection.execute("SELECT n FROM bench_counter WHERE id = 1").fetchone()
         _ready(gate, queue)
+        cpu = time.process_time()
         numbers = []
         for _ in range(count):
             with connection.transaction():
@@ -113,7 +117,7 @@ def _floor_pg(dsn: str, count: int, gate: Any, queue: Any) -> None:
                 assert row is not None
                 connection.execute("UPDATE bench_counter SET n = %s WHERE id = 1", (row[0] + 1,))
                 numbers.append(row[0] + 1)
-        queue.put((numbers, time.monotonic()))
+        queue.put((numbers, time.monotonic(), time.process_time() - cpu))
 
 
 def _ready(gate: Any, queue: Any) -> None:
@@ -148,10 +152,12 @@ def _run(target: Any, args: tuple[Any, ...], workers: int, per_worker: int, what
     gate.set()
     taken: list[int] = []
     finished = started
+    cpu = 0.0
     for _ in processes:
-        numbers, end = queue.get(timeout=600)
+        numbers, end, used = queue.get(timeout=600)
         taken += numbers
         finished = max(finished, end)
+        cpu += used
     for process in processes:
         process.join(timeout=60)
         if process.exitcode != 0:
@@ -161,6 +167,7 @@ def _run(target: Any, args: tuple[Any, ...], workers: int, per_worker: int, what
     return Round(
         what=what,
         seconds=finished - started,
+        cpu_seconds=cpu,
         numbers=len(taken),
         distinct=len(distinct),
         duplicates=len(taken) - len(distinct),
@@ -241,6 +248,10 @@ def bench_backend(
         "ours_per_second": total / ours_s,
         "floor_per_second": total / floor_s,
         "ratio": ours_s / floor_s,
+        "ours_cpu_ms_per_number": _common.median([o.cpu_seconds for o, _ in rounds]) / total * 1000,
+        "floor_cpu_ms_per_number": _common.median([f.cpu_seconds for _, f in rounds])
+        / total
+        * 1000,
         "ours_duplicates": max(o.duplicates for o, _ in rounds),
         "ours_gaps": max(o.gaps for o, _ in rounds),
         "floor_duplicates": max(f.duplicates for _, f in rounds),
@@ -299,6 +310,7 @@ def report(results: list[dict[str, Any]]) -> None:
                 f"{r['floor_seconds']:.2f} s",
                 f"{r['floor_per_second']:.0f}/s",
                 f"{r['ratio']:.2f}×",
+                f"{r['ours_cpu_ms_per_number']:.2f}/{r['floor_cpu_ms_per_number']:.3f} ms",
                 f"{total - r['ours_gaps'] - r['ours_duplicates']}/{total}",
                 r["ours_duplicates"],
                 r["ours_gaps"],
@@ -314,6 +326,7 @@ def report(results: list[dict[str, Any]]) -> None:
             "floor",
             "floor",
             "ours/floor",
+            "CPU/nomor ours/floor",
             "distinct",
             "duplikat",
             "celah",

@@ -37,6 +37,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     # pyHanko logs every failed path building at WARNING: the verdict already says it in words.
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file is the verdict
     url = resolve_url(args.db)
     database = sqlite_path(url)
     if database is not None and not database.is_file():

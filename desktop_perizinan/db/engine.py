@@ -33,12 +33,18 @@ def default_sqlite_path() -> Path:
 
 
 def resolve_url(cli_url: str | None = None) -> str:
-    """``--db URL``, else ``PERIZINAN_DB_URL``, else the SQLite file in the data folder."""
+    """``--db URL``, else ``PERIZINAN_DB_URL``, else this PC's configuration (chosen in the
+    first-run wizard), else the SQLite file in the data folder."""
     if cli_url:
         return cli_url
     env = os.environ.get(ENV_URL)
     if env:
         return env
+    from desktop_perizinan.local_config import configured_url
+
+    configured = configured_url()
+    if configured:
+        return configured
     path = default_sqlite_path()
     return f"sqlite:///{path}"
 

@@ -704,7 +704,7 @@ def _route(
     placed: dict[tuple[int, str, float, str], float] = {}
 
     def off_page(
-        page: int, which: str, x: float, letter: str, arriving: bool
+        page: int, which: str, x: float, letter: str
     ) -> tuple[list[tuple[float, float]], tuple[float, float]]:
         """Path bits in a band: from ``x`` to the pentagon (or back); returns (jog, anchor).
 
@@ -743,10 +743,10 @@ def _route(
                 drawings[a.page].lines.append((path, True))
             else:
                 letter = next(letters)
-                jog, anchor = off_page(a.page, "bottom", ax, letter, False)
+                jog, anchor = off_page(a.page, "bottom", ax, letter)
                 path = [(ax, ay), *jog, anchor]
                 drawings[a.page].lines.append((path, False))
-                jog2, anchor2 = off_page(b.page, "top", ax, letter, True)
+                jog2, anchor2 = off_page(b.page, "top", ax, letter)
                 elbow = (rows[edge.target].top + by) / 2
                 drawings[b.page].lines.append(
                     ([anchor2, *reversed(jog2), (ax, elbow), (bx, elbow), (bx, by)], True)
@@ -770,8 +770,8 @@ def _route(
         best: tuple[float, _Lane, str, str] | None = None
         for lane in lanes:
             exit_side = "right" if lane.x > a.xc else "left"
-            if exit_side in exits[edge.source]:
-                continue
+            if exit_side in exits[edge.source] or exit_side in entries[edge.source]:
+                continue  # one line per side: an exit never runs along an entry
             entry_side = "right" if lane.x > b.xc else "left"
             if entry_side in exits[edge.target]:
                 entry_side = "top"
@@ -809,12 +809,12 @@ def _route(
         shared[(lane.x, edge.target, a.page)] = letter
         down = b.page > a.page
         out_band, in_band = ("bottom", "top") if down else ("top", "bottom")
-        jog, anchor = off_page(a.page, out_band, lane.x, letter, False)
+        jog, anchor = off_page(a.page, out_band, lane.x, letter)
         path = [start, (lane.x, start[1]), *jog, anchor]
         drawings[a.page].lines.append((path, False))
         if edge.label:
             labels.append((a.page, path, edge.label))
-        jog2, anchor2 = off_page(b.page, in_band, lane.x, letter, True)
+        jog2, anchor2 = off_page(b.page, in_band, lane.x, letter)
         drawings[b.page].lines.append(([anchor2, *reversed(jog2), *tail], True))
 
     # 3. branch labels where they touch nothing

@@ -106,6 +106,8 @@ def write_book_xlsx(
 
     # --- what must precede the rows: view and column widths
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    # Write-only mode writes <sheetPr> with the first row: fit-to-page must be set before it.
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     for i, col in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
 
@@ -207,7 +209,6 @@ def write_book_xlsx(
     ws.page_setup.paperSize = PAPER_CODES[paper]
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.center.text = "Halaman &P dari &N"

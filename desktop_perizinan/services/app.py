@@ -48,6 +48,7 @@ class Services:
         from desktop_perizinan.services.intake import IntakeService
         from desktop_perizinan.services.queries import CaseQueries
         from desktop_perizinan.services.settings import SettingsService
+        from desktop_perizinan.services.user_admin import UserAdminService
         from desktop_perizinan.services.users import UserService
 
         self.db = db
@@ -55,11 +56,13 @@ class Services:
         self.office = forms.office
         self.now = clock
         self.office_text = office_text
+        self.forms_dir: Path | None = None
         self.calendar = WorkCalendar.from_office(forms.office)
         self._definitions: dict[int, PermitType] = {}
         self._form_version_ids: dict[str, int] = {}
         self.settings = SettingsService(self)
         self.users = UserService(self)
+        self.user_admin = UserAdminService(self)
         self.documents = DocumentService(self)
         self.intake = IntakeService(self)
         self.work = CaseWorkService(self)
@@ -77,6 +80,7 @@ class Services:
             office_file = forms_dir / "_kantor.toml"
             office_text = office_file.read_text(encoding="utf-8") if office_file.is_file() else ""
             services = cls(db, load_forms(forms_dir), clock=clock, office_text=office_text)
+            services.forms_dir = forms_dir
             services.sync_configuration()
         except BaseException:
             db.dispose()
@@ -115,6 +119,29 @@ class Services:
             session.flush()
         self._definitions[version.id] = pt
         return version
+
+    def reload_forms(self) -> FormSet:
+        """Re-read the forms folder: new cases use the new files; running cases keep the
+        snapshot they started under (``definition_for``). Nothing changes if the new files
+        cannot be used."""
+        if self.forms_dir is None:
+            raise UserError("Folder jenis izin tidak diketahui; buka ulang aplikasi.")
+        forms = load_forms(self.forms_dir)
+        if forms.office is None:
+            problems = "; ".join(str(p) for p in forms.problems) or "berkas _kantor.toml hilang"
+            raise UserError(f"Konfigurasi kantor tidak dapat dibaca: {problems}")
+        office_file = self.forms_dir / "_kantor.toml"
+        saved = (self.forms, self.office, self.calendar, self.office_text, self._form_version_ids)
+        self.forms, self.office = forms, forms.office
+        self.calendar = WorkCalendar.from_office(forms.office)
+        self.office_text = office_file.read_text(encoding="utf-8")
+        self._form_version_ids = {}
+        try:
+            self.sync_configuration()
+        except BaseException:
+            self.forms, self.office, self.calendar, self.office_text, self._form_version_ids = saved
+            raise
+        return forms
 
     def permit_type(self, code: str) -> PermitType:
         try:

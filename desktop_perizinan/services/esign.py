@@ -86,12 +86,12 @@ class CertificateInfo:
     @classmethod
     def of(cls, cert: x509.Certificate) -> CertificateInfo:
         return cls(
-            subject=cert.subject.rfc4514_string(),
+            subject=cert.subject.rfc4514_string(_NAMES),
             common_name=_name_attr(cert.subject, NameOID.COMMON_NAME),
             subject_serial=_name_attr(cert.subject, NameOID.SERIAL_NUMBER),
             serial=f"{cert.serial_number:X}",
             fingerprint=cert.fingerprint(_sha256()).hex(),
-            issuer=cert.issuer.rfc4514_string(),
+            issuer=cert.issuer.rfc4514_string(_NAMES),
             not_before=cert.not_valid_before_utc,
             not_after=cert.not_valid_after_utc,
         )
@@ -105,6 +105,10 @@ class CertificateInfo:
             "penerbit": self.issuer,
             "berlaku_sampai": self.not_after.date().isoformat(),
         }
+
+
+#: Readable names for subject attributes RFC 4514 prints as numbers (BSrE puts NIK/NIP there).
+_NAMES = {NameOID.SERIAL_NUMBER: "serialNumber", NameOID.EMAIL_ADDRESS: "emailAddress"}
 
 
 def _sha256() -> Any:
@@ -137,49 +141,42 @@ def load_certificates(data: bytes) -> list[x509.Certificate]:
 # ------------------------------------------------------------------------------ the identity
 
 
-class _KeptKeySigner:
-    """Factory for a pyHanko ``SimpleSigner`` that signs with an already parsed key.
+def _kept_key_signer(
+    key: PrivateKeyTypes, cert: x509.Certificate, chain: Sequence[x509.Certificate]
+) -> SimpleSigner:
+    """A pyHanko ``SimpleSigner`` that signs with an already parsed key (see the module doc).
 
-    Built lazily (pyHanko is imported only when something is signed).
+    Built on first use, so pyHanko is imported only when something is signed.
     """
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    @staticmethod
-    def make(key: PrivateKeyTypes, cert: x509.Certificate, chain: Sequence[x509.Certificate]):  # type: ignore[no-untyped-def]
-        from asn1crypto import x509 as asn1_x509
-        from pyhanko.sign.signers import SimpleSigner
-        from pyhanko_certvalidator.registry import SimpleCertificateStore
+    class KeptKeySigner(SimpleSigner):
+        """``SimpleSigner`` without the per-signature key re-parse."""
 
-        class KeptKeySigner(SimpleSigner):
-            """``SimpleSigner`` without the per-signature key re-parse (see the module doc)."""
+        def sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+            return _raw_sign(self, key, data, digest_algorithm)
 
-            def __init__(self, **kwargs: Any) -> None:
-                super().__init__(**kwargs)
-                self._parsed_key = key
+        async def async_sign_raw(
+            self, data: bytes, digest_algorithm: str, dry_run: bool = False
+        ) -> bytes:
+            return _raw_sign(self, key, data, digest_algorithm)
 
-            def sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
-                return _raw_sign(self, self._parsed_key, data, digest_algorithm)
+    def asn1(c: x509.Certificate) -> Any:
+        return asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
 
-            async def async_sign_raw(
-                self, data: bytes, digest_algorithm: str, dry_run: bool = False
-            ) -> bytes:
-                return _raw_sign(self, self._parsed_key, data, digest_algorithm)
-
-        der_key = key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        from asn1crypto import keys as asn1_keys
-
-        store = SimpleCertificateStore()
-        store.register_multiple(
-            asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in chain
-        )
-        return KeptKeySigner(
-            signing_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-            signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-            cert_registry=store,
-        )
+    store = SimpleCertificateStore()
+    store.register_multiple(asn1(c) for c in chain)
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return KeptKeySigner(
+        signing_cert=asn1(cert),
+        signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
+        cert_registry=store,
+    )
 
 
 def _raw_sign(signer: SimpleSigner, key: Any, data: bytes, digest_algorithm: str) -> bytes:
@@ -235,8 +232,12 @@ class SigningIdentity:
     @property
     def signer(self) -> SimpleSigner:
         if self._signer is None:
-            self._signer = _KeptKeySigner.make(self.key, self.certificate, self.chain)
+            self._signer = _kept_key_signer(self.key, self.certificate, self.chain)
         return self._signer  # type: ignore[no-any-return]
+
+    def __reduce__(self) -> Any:
+        """A private key is never serialised, not even by accident (a cache, a queue)."""
+        raise TypeError("SigningIdentity memuat kunci privat dan tidak dapat diserialisasi.")
 
 
 def _looks_like_pkcs12(data: bytes) -> bool:

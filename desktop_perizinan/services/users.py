@@ -62,6 +62,17 @@ class UserService:
             )
         if not full_name.strip():
             raise ValidationError("Nama lengkap wajib diisi.", "full_name")
+        from desktop_perizinan.services.user_admin import MAX_LENGTHS, check_nip
+
+        for name, value in (
+            ("username", username),
+            ("full_name", full_name),
+            ("rank", rank),
+            ("title", title),
+        ):
+            if len(" ".join(value.split())) > MAX_LENGTHS[name]:
+                raise ValidationError(f"Paling banyak {MAX_LENGTHS[name]} karakter.", name)
+        nip = check_nip(nip)
         problem = password_problem(password)
         if problem:
             raise ValidationError(problem, "password")

@@ -490,52 +490,11 @@ def verify_pdf(services: Services, data: bytes) -> VerificationResult:
     from desktop_perizinan.services import esign
 
     digest = hashlib.sha256(data).hexdigest()
-    payload, source = find_payload(data)
     with services.db.reading() as session:
-        doc: Document | None = None
-        if payload is None:
-            doc = _document_by_digest(session, digest)
-            if doc is None:
-                return VerificationResult(
-                    Verdict.NO_CODE,
-                    notes=(
-                        "Berkas ini tidak memuat kode verifikasi (metadata maupun kode QR yang "
-                        "terbaca) dan tidak sama dengan dokumen mana pun di arsip."
-                        + (
-                            ""
-                            if qr_tools_available()
-                            else " Pembaca kode QR (pdftoppm dan zbarimg) tidak terpasang di "
-                            "komputer ini; pindai kode QR pada kertasnya."
-                        ),
-                    ),
-                )
-            source = "sidik_jari"
-            payload = f"{QR_PREFIX}|{doc.number}|{doc.verification_code}"
-        parsed = parse_qr_payload(payload)
-        if parsed is None:
-            return VerificationResult(
-                Verdict.NOT_A_CODE,
-                notes=("Kode verifikasi pada berkas tidak dapat dibaca.",),
-                payload=payload,
-                source=source,
-            )
-        number, code = parsed
-        notes: list[str] = []
-        if doc is None:
-            doc, known = _find_document(session, number, code)
-            if doc is None and source == "metadata":
-                # The metadata may be what was changed: the QR code on the page may still
-                # name the document, and then the verdict can say what differs.
-                from_qr = _document_from_qr(session, data)
-                if from_qr is not None:
-                    doc, payload = from_qr
-                    source = "qr"
-                    notes.append(
-                        f"Kode verifikasi di metadata berkas ({number}|{code}) tidak sama "
-                        "dengan kode QR pada halaman: berkas telah diubah."
-                    )
-            if doc is None:
-                return _not_found(payload, number, known, source)
+        located = _locate(session, data, digest)
+        if isinstance(located, VerificationResult):
+            return located
+        doc, payload, source, notes = located
         found = _lookup(session, services, doc)
         notes = found.notes + notes
         matched = next((v for v in found.finals if v.sha256 == digest), None)
@@ -608,13 +567,62 @@ def verify_pdf(services: Services, data: bytes) -> VerificationResult:
         )
 
 
-def _document_from_qr(session: Session, data: bytes) -> tuple[Document, str] | None:
-    payload = payload_from_qr(data)
-    parsed = parse_qr_payload(payload) if payload else None
-    if payload is None or parsed is None:
-        return None
-    doc, _known = _find_document(session, *parsed)
-    return (doc, payload) if doc is not None else None
+def _locate(
+    session: Session, data: bytes, digest: str
+) -> tuple[Document, str, str, list[str]] | VerificationResult:
+    """Which document the file claims to be: (document, payload, source, notes), or the
+    verdict when it names none of ours.
+
+    The metadata is read first; when it does not name a document of the book (it may be
+    the part that was changed), the QR code on the page is tried; a file with neither is
+    looked up by its fingerprint among the stored finals.
+    """
+    tried: list[tuple[str, str, tuple[str, str] | None]] = []  # payload, source, parsed
+    for source, read in (("metadata", payload_from_metadata), ("qr", payload_from_qr)):
+        payload = read(data)
+        if not payload:
+            continue
+        parsed = parse_qr_payload(payload)
+        tried.append((payload, source, parsed))
+        if parsed is None:
+            continue
+        doc, _known = _find_document(session, *parsed)
+        if doc is not None:
+            notes: list[str] = []
+            first = tried[0]
+            if first[1] != source:
+                notes.append(
+                    f"Kode verifikasi di metadata berkas ({first[0]}) tidak sama dengan kode "
+                    "QR pada halaman: berkas telah diubah."
+                )
+            return doc, payload, source, notes
+    doc = _document_by_digest(session, digest)
+    if doc is not None:
+        return doc, f"{QR_PREFIX}|{doc.number}|{doc.verification_code}", "sidik_jari", []
+    for payload, source, parsed in tried:
+        if parsed is not None:
+            known = _find_document(session, *parsed)[1]
+            return _not_found(payload, parsed[0], known, source)
+    if tried:
+        return VerificationResult(
+            Verdict.NOT_A_CODE,
+            notes=("Kode verifikasi pada berkas tidak dapat dibaca.",),
+            payload=tried[0][0],
+            source=tried[0][1],
+        )
+    missing_tools = (
+        ""
+        if qr_tools_available()
+        else " Pembaca kode QR (pdftoppm dan zbarimg) tidak terpasang di komputer ini; pindai "
+        "kode QR pada kertasnya."
+    )
+    return VerificationResult(
+        Verdict.NO_CODE,
+        notes=(
+            "Berkas ini tidak memuat kode verifikasi (metadata maupun kode QR yang terbaca) dan "
+            "tidak sama dengan dokumen mana pun di arsip." + missing_tools,
+        ),
+    )
 
 
 def _document_by_digest(session: Session, digest: str) -> Document | None:

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop_perizinan.errors import UserError
@@ -55,6 +55,45 @@ def display_problem(
     return NO_DISPLAY
 
 
+class _NoneReserve(QObject):
+    """Keeps spare references to ``None`` and tops them up (see :func:`protect_none`)."""
+
+    SPARE = 1_000_000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spare: list[None] = [None] * self.SPARE
+        self.floor = sys.getrefcount(None) - self.SPARE // 2
+        self.timer = QTimer(self)
+        self.timer.setInterval(5_000)
+        self.timer.timeout.connect(self.top_up)
+        self.timer.start()
+
+    def top_up(self) -> None:
+        missing = self.floor + self.SPARE // 2 - sys.getrefcount(None)
+        if missing > 0:
+            self.spare.extend([None] * missing)
+
+
+_none_reserve: _NoneReserve | None = None
+
+
+def protect_none() -> None:
+    """Work around a PySide6 6.12 bug that can abort the process on Python 3.11.
+
+    Converting an empty QVariant to Python (``QComboBox.itemData`` of an item whose data is
+    None, ``QModelIndex.data`` for a role the model does not answer, ``QObject.property`` of an
+    unset property, ...) returns ``None`` without taking a reference. Each call drops one; once
+    ``None``'s count reaches zero CPython aborts ("none_dealloc: deallocating None"). From
+    Python 3.12 on ``None`` is immortal and the bug is harmless. Here a reserve of references
+    is held and topped up every few seconds, so a day at the counter cannot exhaust it. Call
+    once, after the QApplication exists.
+    """
+    global _none_reserve
+    if sys.version_info < (3, 12) and _none_reserve is None:
+        _none_reserve = _NoneReserve()
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The one QApplication, named for QSettings, styled (Fusion + platform palette)."""
     QApplication.setOrganizationName(ORGANIZATION)
@@ -62,6 +101,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QApplication.setApplicationDisplayName("Perizinan Desktop")
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    protect_none()
     apply_theme(app)
     return app
 

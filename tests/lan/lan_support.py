@@ -58,9 +58,19 @@ SPAWN = mp.get_context("spawn")
 # ---------------------------------------------------------------------------- the office
 
 
-def open_office(url: str) -> tuple[Services, dict[str, Actor]]:
-    """Services on ``url`` with the demo users and eight front-office clerks."""
+def open_office(url: str, *, everyone: bool = True) -> tuple[Services, dict[str, Actor]]:
+    """Services on ``url`` with the demo users and eight front-office clerks, or (not
+    ``everyone``: each password hash costs about 0.1 s) only the counter clerk "loket"."""
     services = Services.open(url, FORMS)
+    if not everyone:
+        clerk = services.users.create(
+            SYSTEM,
+            username="loket",
+            full_name="Rina Simanjuntak",
+            password=DEMO_PASSWORD,
+            roles={"front_office"},
+        )
+        return services, {"front_office": clerk}
     users = create_demo_users(services)
     for n, username in enumerate(CLERKS[1:], start=2):
         services.users.create(
@@ -268,6 +278,44 @@ def pc_hold_or_follow(
             services.close()
     except BaseException as exc:
         queue.put(("error", role, describe(exc)))
+
+
+def pc_intakes_until(url: str, worker: int, ready: Any, stop: Any, queue: Any) -> None:
+    """A counter PC that keeps taking in applications through a server outage (child).
+
+    Puts ``worker`` in ``ready`` after its first confirmed intake (so the outage cannot
+    come before the PC has started), then reports the intakes that were confirmed to the
+    clerk and the messages of those that failed.
+    """
+    try:
+        services = Services.open(url, FORMS)
+    except BaseException as exc:
+        queue.put(("error", worker, describe(exc)))
+        ready.put(worker)
+        return
+    confirmed: list[tuple[int, str | None]] = []
+    failures: list[str] = []
+    after_outage = 0
+    try:
+        clerk = actors(services)[CLERKS[worker % len(CLERKS)]]
+        index = 0
+        while not stop.is_set():
+            request = intake_request(services, KESENIAN, nik(worker, index), f"Tahan {index}")
+            index += 1
+            try:
+                result = services.intake.submit(clerk, request)
+                confirmed.append((result.case_id, result.reg_number))
+                after_outage += bool(failures)
+                if len(confirmed) == 1:
+                    ready.put(worker)
+            except Exception as exc:
+                failures.append(describe(exc))
+                time.sleep(0.2)
+        queue.put(("ok", worker, (confirmed, failures, after_outage)))
+    except BaseException as exc:
+        queue.put(("error", worker, describe(exc)))
+    finally:
+        services.close()
 
 
 # ---------------------------------------------------------------------------- kill -9 victims

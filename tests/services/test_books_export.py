@@ -88,12 +88,6 @@ def test_agenda_book_matches_the_database_row_for_row(demo, book):
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="xlsx_books sets sheet_properties.pageSetUpPr after the first row; write-only mode "
-    "has already written <sheetPr> by then, so fitToPage is lost and Excel ignores fitToWidth "
-    "(the book prints two pages wide). Fix in documents/xlsx_books.py: set it before the rows.",
-)
 def test_book_is_fitted_to_the_page_width(demo):
     buffer = BytesIO()
     BookExportService(demo).export_agenda("surat_keluar", 2026, buffer)

@@ -7,7 +7,8 @@
 - Every test waits for the worker pool before its database is closed: a background save still
   running against a disposed engine would fail in the next test instead of this one.
 - The application gets the real theme (Fusion + our stylesheet): a broken stylesheet warns,
-  and warnings fail.
+  and warnings fail; and the same guard as the real application against PySide6 6.12's lost
+  references to ``None`` (``ui.launch.protect_none``), which otherwise abort the test run.
 """
 
 from __future__ import annotations
@@ -33,11 +34,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session", autouse=True)
 def _themed_app(qapp: QApplication) -> QApplication:
-    from desktop_perizinan.ui.launch import APPLICATION, ORGANIZATION
+    from desktop_perizinan.ui.launch import APPLICATION, ORGANIZATION, protect_none
     from desktop_perizinan.ui.theme import apply_theme
 
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APPLICATION)
+    protect_none()  # PySide6 6.12 drops references to None on Python 3.11 (see its docstring)
     apply_theme(qapp)
     return qapp
 

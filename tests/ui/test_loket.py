@@ -47,6 +47,18 @@ LEFT = Qt.MouseButton.LeftButton
 ENTER = Qt.Key.Key_Return
 
 
+def shipped_channels(code: str) -> tuple[str, ...]:
+    from desktop_perizinan.workflow.loader import load_forms
+
+    return load_forms(FORMS).types[code].channels
+
+
+def has_renewal_only(code: str) -> bool:
+    from desktop_perizinan.workflow.loader import load_forms
+
+    return any(r.renewal_only for r in load_forms(FORMS).types[code].requirements)
+
+
 def shipped_codes() -> list[str]:
     from desktop_perizinan.workflow.loader import load_forms
 
@@ -129,6 +141,8 @@ def fill_by_keyboard(
     name: str,
     present: set[str] | None = None,
     values: dict[str, str] | None = None,
+    channel: str = "loket",
+    renewal: bool = False,
 ) -> None:
     """From the NIK field to the Save: Enter after each field, Space on each requirement."""
     values = sample_field_values(pt) if values is None else values
@@ -157,8 +171,16 @@ def fill_by_keyboard(
     assert dialog.permit_type is pt, dialog.type_box.message.text()
     if dialog.channel.isEnabled():
         assert clerk.focused() is dialog.channel
+        target = dialog.channel.findData(channel)
+        assert target >= 0, channel
+        while dialog.channel.currentIndex() != target:
+            before = dialog.channel.currentIndex()
+            clerk.key(Qt.Key.Key_Down if target > before else Qt.Key.Key_Up)
+            assert dialog.channel.currentIndex() != before
         clerk.enter()
     assert clerk.focused() is dialog.renewal
+    if renewal:
+        clerk.key(Qt.Key.Key_Space)
     clerk.enter()
     assert clerk.focused() is dialog.note
     clerk.enter()
@@ -172,8 +194,8 @@ def fill_by_keyboard(
         elif value:
             clerk.type(value)
         clerk.enter()
-    wanted = {r.code for r in pt.requirements_for(False)} if present is None else present
-    for requirement in pt.requirements_for(False):
+    wanted = {r.code for r in pt.requirements_for(renewal)} if present is None else present
+    for requirement in pt.requirements_for(renewal):
         assert clerk.focused().objectName() == f"req_{requirement.code}"
         if requirement.code in wanted:
             clerk.key(Qt.Key.Key_Space)
@@ -251,26 +273,39 @@ def test_keyboard_only_from_f2_to_the_printed_resi(qtbot, services, users, code)
     qtbot.waitUntil(lambda: not preview.isVisible())
 
 
-def test_typed_values_reach_the_case(qtbot, services, users):
-    code = CODES[0]
+@pytest.mark.parametrize(
+    "code", [c for c in CODES if "daring" in shipped_channels(c) and has_renewal_only(c)]
+)
+def test_online_renewal_by_keyboard(qtbot, services, users, code):
+    """Kanal "daring" chosen with the arrow key; the renewal tick adds its requirements."""
     pt = services.permit_type(code)
+    renewal_only = [r for r in pt.requirements if r.renewal_only]
     clerk = Clerk(qtbot)
     window = open_counter(qtbot, services)
     clerk.key(Qt.Key.Key_F2)
     dialog = clerk.wait_modal(NewApplicationDialog)
-    values = sample_field_values(pt, seed=1)
     fill_by_keyboard(
-        clerk, dialog, pt, nik=DEMO_APPLICANTS[1].nik, name="Benget Tua", values=values
+        clerk,
+        dialog,
+        pt,
+        nik=DEMO_APPLICANTS[3].nik,
+        name="Siti Maimunah",
+        channel="daring",
+        renewal=True,
+    )
+    assert all(
+        f"req_{r.code}" in {b.check.objectName() for b in dialog._checks.values()}
+        for r in renewal_only
     )
     clerk.enter()
     screen = loket(window)
     wait_preview(qtbot, screen)
-    assert screen.last_result is not None
     view = services.queries.case(screen.last_result.case_id)
-    by_label = dict(view.fields)
-    for spec in pt.fields:
-        assert by_label[spec.label], spec.key
-    assert view.applicant_name == "Benget Tua"
+    assert view.channel == "daring" and view.renewal
+    assert {r.code for r in renewal_only} <= {
+        code for code, _n, present in view.requirements if present
+    }
+    assert "Daring" in pdf_text(screen.preview.data)
 
 
 def test_returning_applicant_is_filled_in_from_the_nik(qtbot, services, users, driver):
@@ -370,14 +405,15 @@ def test_incomplete_file_then_completion_on_return(qtbot, services, users, clock
     assert screen.waiting.rows() == []
 
 
+@pytest.mark.parametrize("code", CODES)
 def test_two_clerks_complete_the_same_waiting_file(
-    qtbot, services, users, driver, sqlite_url, clock
+    qtbot, services, users, driver, sqlite_url, clock, code
 ):
     """Two PCs open the same waiting file; the second save is refused in the service's words
     and nothing changes."""
-    pt = services.permit_type(CODES[0])
+    pt = services.permit_type(code)
     mandatory = [r.code for r in pt.requirements_for(False) if r.mandatory]
-    first = driver.submit(CODES[0], DEMO_APPLICANTS[0], present=frozenset(mandatory[1:]))
+    first = driver.submit(code, DEMO_APPLICANTS[0], present=frozenset(mandatory[1:]))
     other_pc = Services.open(sqlite_url, FORMS, clock=clock)
     try:
         a = CompletionDialog(services, users["front_office"], first.case_id)
@@ -407,8 +443,9 @@ def test_two_clerks_complete_the_same_waiting_file(
 # ----------------------------------------------------------------------------- wrong input
 
 
-def test_wrong_nik_is_shown_beside_the_field_and_nothing_is_saved(qtbot, services, users):
-    pt = services.permit_type(CODES[0])
+@pytest.mark.parametrize("code", CODES)
+def test_wrong_nik_is_shown_beside_the_field_and_nothing_is_saved(qtbot, services, users, code):
+    pt = services.permit_type(code)
     clerk = Clerk(qtbot)
     window = open_counter(qtbot, services)
     clerk.key(Qt.Key.Key_F2)
@@ -522,12 +559,16 @@ def drop_files(target: QAbstractScrollArea, paths: list[Path]) -> None:
     QApplication.sendEvent(viewport, drop)
 
 
-def test_attachments_checked_by_content_and_size(qtbot, services, users, tmp_path):
+@pytest.mark.parametrize("code", CODES)
+def test_attachments_checked_by_content_and_size(qtbot, services, users, tmp_path, code):
     dialog = NewApplicationDialog(services, users["front_office"])
     qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.type_edit.setText(CODES[0])
-    dialog._check_type()
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    dialog.type_edit.setFocus()
+    dialog.type_edit.setText(code)  # pasted
+    qtbot.keyClick(dialog.type_edit, ENTER)
+    assert dialog.permit_type is services.permit_type(code)
     panel = dialog.attachments
     # Not what its name says: a PNG called .pdf, and a text file called .jpg.
     drop_files(panel.list, [_write(tmp_path / "ktp.pdf", _png())])

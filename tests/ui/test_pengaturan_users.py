@@ -8,8 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QDialog, QLineEdit, QMessageBox
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QLineEdit,
+    QMessageBox,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop_perizinan.errors import PermissionDenied
@@ -26,6 +33,7 @@ from desktop_perizinan.ui.pengaturan import (
     ChangePasswordDialog,
     SettingsScreen,
     must_change_password,
+    require_password_change,
 )
 from desktop_perizinan.ui.pengaturan.screen import TAB_USERS
 from desktop_perizinan.ui.pengaturan.users_tab import UserDialog, UsersTab
@@ -107,8 +115,8 @@ def cell(view: RowsView, username: str, title: str) -> str:
 
 
 def reload(qtbot: QtBot, tab: UsersTab) -> None:
-    wait_for_all()
-    qtbot.waitUntil(lambda: tab.task is None or not tab.task.running, timeout=10_000)
+    """Wait until the list on screen is the one read after the last action."""
+    qtbot.waitUntil(lambda: not tab.busy, timeout=10_000)
 
 
 def answer(qtbot: QtBot, box: QMessageBox | None, text: str) -> None:
@@ -450,11 +458,6 @@ def test_require_password_change_after_login(
     qtbot: QtBot, services: Services, users: dict[str, Actor]
 ) -> None:
     """What the shell calls right after a login: nothing to do, changed, or refused."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from desktop_perizinan.ui.pengaturan import require_password_change
-
     assert require_password_change(services, users["kadis"]) is True  # no dialog at all
 
     admin = UserAdminService(services)

@@ -110,7 +110,7 @@ def test_a_scanned_code_shows_the_verdict_big_and_green(qtbot, screen, permit):
 
 
 def test_a_wrong_code_is_red(qtbot, screen, permit):
-    _id, number, final = permit
+    _id, _number, final = permit
     forged = payload_from_metadata(final).rsplit("|", 1)[0] + "|0000-0000-0000-0000"
     _scan(qtbot, screen, forged)
     assert screen.verdict.text().startswith("TIDAK SAH")
@@ -122,7 +122,7 @@ def test_a_wrong_code_is_red(qtbot, screen, permit):
 
 
 def test_a_changed_file_lists_what_differs(qtbot, screen, permit, tmp_path):
-    _id, number, final = permit
+    _id, _number, final = permit
     good = tmp_path / "izin.pdf"
     good.write_bytes(final)
     screen.verify_file(str(good))

@@ -12,12 +12,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -53,6 +56,18 @@ from desktop_perizinan.ui.laporan.tables import Col, SpecTableModel, SpecTableVi
 from desktop_perizinan.ui.theme import color, set_role
 from desktop_perizinan.ui.widgets.messages import Banner
 from desktop_perizinan.ui.worker import Task, run_in_background
+
+
+@contextmanager
+def busy() -> Iterator[None]:
+    """A wait cursor while a ledger is read or judged (a second or two for a big one; the
+    import itself runs in the background)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
 
 #: Rows of the file shown on the mapping page.
 SAMPLE_ROWS = 8
@@ -213,10 +228,12 @@ class FilePage(QWizardPage):
         sheet = self.sheet_combo.currentText() or None
         header = self.header_spin.value() or None
         try:
-            self._wizard.ledger = self._wizard.service.read(path, sheet=sheet, header_row=header)
+            with busy():
+                ledger = self._wizard.service.read(path, sheet=sheet, header_row=header)
         except UserError as exc:
             self.banner.show_error(exc.message)
             return False
+        self._wizard.ledger = ledger
         self._wizard.book = self.book()
         return True
 
@@ -333,7 +350,8 @@ class MappingPage(QWizardPage):
             mapping = self.mapping()
             if self.seq_from_column.isChecked() and mapping.seq is None:
                 raise UserError("Pilih kolom nomor urut, atau baca nomor urut dari nomor.")
-            wizard.plan = wizard.service.preview(wizard.book.code, wizard.ledger, mapping)
+            with busy():
+                wizard.plan = wizard.service.preview(wizard.book.code, wizard.ledger, mapping)
         except UserError as exc:
             self.banner.show_error(exc.message)
             return False
@@ -364,6 +382,9 @@ class PreviewPage(QWizardPage):
         self.only_bad.setObjectName("onlyBad")
         self.skip_bad = QCheckBox()
         self.skip_bad.setObjectName("skipBad")
+        self.progress = QLabel()
+        self.progress.setObjectName("importProgress")
+        set_role(self.progress, "hint")
         self.model: SpecTableModel[PreviewRow] = SpecTableModel(preview_columns(), self)
         self.table = SpecTableView(self.model, self)
         self.table.setObjectName("importPreview")
@@ -375,6 +396,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.only_bad)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.skip_bad)
+        layout.addWidget(self.progress)
         self.only_bad.toggled.connect(self._fill)
         self.skip_bad.toggled.connect(lambda _on: self.completeChanged.emit())
 
@@ -478,6 +500,9 @@ class LedgerImportWizard(QWizard):
         self.running = True
         self.preview_page.completeChanged.emit()
         self.button(QWizard.WizardButton.BackButton).setEnabled(False)
+        self.preview_page.banner.clear_message()
+        self.preview_page.progress.setText("Mengimpor… mohon tunggu, jangan tutup jendela ini.")
+        self.setCursor(Qt.CursorShape.BusyCursor)
 
         def work() -> ImportResult:
             return service.import_ledger(actor, code, ledger, mapping, skip_bad=skip)
@@ -488,6 +513,7 @@ class LedgerImportWizard(QWizard):
 
     def _done(self, result: ImportResult) -> None:
         self.running = False
+        self.unsetCursor()
         self.result = result
         title = self.book.title if self.book else result.book_code
         nexts = ", ".join(n for _last, n in result.continues.values())
@@ -500,6 +526,8 @@ class LedgerImportWizard(QWizard):
 
     def _failed(self, exc: BaseException) -> None:
         self.running = False
+        self.unsetCursor()
+        self.preview_page.progress.clear()
         self.button(QWizard.WizardButton.BackButton).setEnabled(True)
         self.preview_page.completeChanged.emit()
         if isinstance(exc, UserError):

@@ -9,6 +9,7 @@ box never shows the results of a search the clerk has already changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl
@@ -350,7 +351,8 @@ class BooksScreen(QWidget):
         total = service.count(code, year)
         self.banner.clear_message()
 
-        def job(progress, cancelled):  # type: ignore[no-untyped-def]  # on the pool thread
+        def job(progress: Callable[[int], None], cancelled: Callable[[], bool]) -> ExportResult:
+            # On the pool thread: only the service, its own session, and the two callables.
             return service.export(code, year, path, progress=progress, cancelled=cancelled)
 
         label = f"Menyimpan {title}{f' {year}' if year else ''}…"

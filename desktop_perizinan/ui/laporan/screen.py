@@ -127,11 +127,11 @@ def total_columns(text: MinutesText) -> list[Col[TotalTime]]:
 def overdue_columns(text: MinutesText) -> list[Col[OverdueRow]]:
     return [
         Col("No. Registrasi", lambda o: o.reference, 140),
-        Col("Pemohon", lambda o: o.applicant_name, 200),
-        Col("Jenis Izin", lambda o: o.permit_name, 220),
+        Col("Pemohon", lambda o: o.applicant_name, 160),
+        Col("Jenis Izin", lambda o: o.permit_name, 180),
         Col("Langkah", lambda o: f"{o.step_no}. {o.step_name}", 280, stretch=True),
-        Col("Pelaksana", lambda o: o.role_name, 180),
-        Col("Batas Waktu", lambda o: short_datetime(o.due_at), 140),
+        Col("Pelaksana", lambda o: o.role_name, 160),
+        Col("Batas Waktu", lambda o: short_datetime(o.due_at), 130),
         Col("Terlambat", lambda o: text(o.late_minutes), 170, color=lambda o: color("error")),
     ]  # fmt: skip
 
@@ -459,7 +459,8 @@ class ReportsScreen(QWidget):
         service = self.service
         self.banner.clear_message()
 
-        def job(progress, cancelled):  # type: ignore[no-untyped-def]  # on the pool thread
+        def job(progress: Callable[[int], None], cancelled: Callable[[], bool]) -> Path:
+            # On the pool thread: only the service, its own session, and the two callables.
             service.export_xlsx(period, path, progress=progress, cancelled=cancelled)
             return path
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -103,6 +103,8 @@ class UsersTab(QWidget):
         self._actor = actor
         self._admin = admin
         self.task: Task | None = None
+        self._stale = False
+        self._select_after = ""
         self.dialog: UserDialog | None = None
         self.message: QMessageBox | None = None
         role_names = {r.code: r.name for r in admin.assignable_roles()}
@@ -164,22 +166,33 @@ class UsersTab(QWidget):
 
     # ---------------------------------------------------------------- list
 
+    @property
+    def busy(self) -> bool:
+        """A list is being read, or another read is due right after it."""
+        return self._stale or (self.task is not None and self.task.running)
+
     def refresh(self) -> None:
         if self.task is not None and self.task.running:
+            self._stale = True  # an action changed the data meanwhile: read again after
             return
         actor, admin = self._actor, self._admin
         self.task = run_in_background(
             lambda: admin.list_accounts(actor),
             on_success=self._show,
-            on_failure=lambda exc: report_error(self, exc),
+            on_failure=self._failed,
             owner=self,
         )
+
+    def _failed(self, exc: BaseException) -> None:
+        self._stale = False
+        self.message = report_error(self, exc)
 
     def _show(self, accounts: list[UserAccount]) -> None:
         current = self.selected()
         self.model.set_rows(accounts)
-        if current is not None:
-            self.select_user(current.username)
+        wanted = self._select_after or (current.username if current is not None else "")
+        if wanted and self.select_user(wanted):
+            self._select_after = ""
         active = sum(1 for a in accounts if a.active)
         locked = sum(1 for a in accounts if a.locked)
         self.status.setText(
@@ -188,6 +201,11 @@ class UsersTab(QWidget):
             + " · Perubahan peran berlaku saat pengguna masuk berikutnya."
         )
         self._update_buttons()
+        if self._stale:
+            # This task still counts as running until the callback returns.
+            self._stale = False
+            QTimer.singleShot(0, self, self.refresh)
+            return
         self.loaded.emit()
 
     def selected(self) -> UserAccount | None:
@@ -230,9 +248,8 @@ class UsersTab(QWidget):
         return dialog
 
     def _saved(self, username: str) -> None:
+        self._select_after = username
         self.refresh()
-        if self.task is not None:
-            self.task.done.connect(lambda: self.select_user(username))
 
     def toggle_active(self) -> QMessageBox | None:
         account = self.selected()

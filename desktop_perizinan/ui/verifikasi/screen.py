@@ -224,7 +224,7 @@ class VerificationScreen(QWidget):
             f"border: 2px solid {colour}; border-radius: 6px; padding: 8px 12px;"
         )
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event: QEvent) -> None:
         """Repaint the verdict in the new palette's colours (light/dark scheme switch)."""
         if event.type() == QEvent.Type.PaletteChange and self.result is not None:
             self._paint_verdict()

@@ -302,7 +302,9 @@ class AttachmentPanel(QWidget):
     def _sync_requirement_combo(self) -> None:
         self.requirement.blockSignals(True)
         self.requirement.clear()
-        self.requirement.addItem("(tidak untuk persyaratan tertentu)", None)
+        # "" rather than None: PySide6 6.12 drops a reference to None when item data is None
+        # (see ui.launch.protect_none).
+        self.requirement.addItem("(tidak untuk persyaratan tertentu)", "")
         for code, name in self._requirements:
             self.requirement.addItem(name, code)
         self.requirement.blockSignals(False)
@@ -323,7 +325,7 @@ class AttachmentPanel(QWidget):
         else:
             self.preview.setPixmap(pixmap)
         self.requirement.blockSignals(True)
-        position = self.requirement.findData(picked.requirement_code)
+        position = self.requirement.findData(picked.requirement_code or "")
         self.requirement.setCurrentIndex(max(position, 0))
         self.requirement.blockSignals(False)
 
@@ -331,7 +333,7 @@ class AttachmentPanel(QWidget):
         row = self.list.currentRow()
         if not 0 <= row < len(self._picked):
             return
-        code = self.requirement.itemData(index)
+        code = str(self.requirement.itemData(index) or "") or None
         self._picked[row] = replace(self._picked[row], requirement_code=code)
         item = self.list.item(row)
         item.setText(self._label(self._picked[row]))

@@ -271,16 +271,27 @@ def _sqlite_file(url: URL) -> Path:
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:
-    """A read-only connection that cannot create the file when it is missing."""
+    """A read-only connection (for backup files) that cannot create the file."""
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     connection.execute("PRAGMA busy_timeout=30000")
     return connection
 
 
+def _open_live(path: Path) -> sqlite3.Connection:
+    """A connection to the live database that cannot create it. Read-write although only
+    read: a read-only connection to a WAL database leaves its -wal and -shm files behind,
+    while the last read-write connection to close tidies them away."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+    connection.execute("PRAGMA busy_timeout=30000")
+    return connection
+
+
 @contextmanager
-def _sqlite_engine(path: Path) -> Iterator[Engine]:
-    """A throwaway read-only SQLAlchemy engine on a backup file (for the ORM-based checks)."""
-    engine = create_engine("sqlite://", creator=lambda: _open_readonly(path), poolclass=NullPool)
+def _sqlite_engine(path: Path, *, live: bool = False) -> Iterator[Engine]:
+    """A throwaway SQLAlchemy engine on a backup file (read-only) or on a live database (see
+    :func:`_open_live`), for the ORM-based checks; neither can create the file."""
+    opener = _open_live if live else _open_readonly
+    engine = create_engine("sqlite://", creator=lambda: opener(path), poolclass=NullPool)
     try:
         yield engine
     finally:
@@ -406,6 +417,7 @@ def create_backup(
     parsed = check_url(url, must_exist=True)
     backend = parsed.get_backend_name()
     when = now or datetime.now()
+    _check_source(parsed)  # before any folder or file is made
     target = _backup_target(out, directory, kind, backend, when)
     started = time.perf_counter()
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -462,7 +474,7 @@ def _backup_target(
 def _sqlite_copy(source: Path, tmp: Path) -> None:
     """The online backup API, in one step: one consistent snapshot, writers never wait."""
     try:
-        with closing(_open_readonly(source)) as src, closing(sqlite3.connect(tmp)) as dst:
+        with closing(_open_live(source)) as src, closing(sqlite3.connect(tmp)) as dst:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             dst.commit()
@@ -470,9 +482,27 @@ def _sqlite_copy(source: Path, tmp: Path) -> None:
         raise _sqlite_failure(exc, source, "Cadangan gagal dibuat") from exc
 
 
+def _check_source(url: URL) -> None:
+    """Is there a Perizinan database to back up? PostgreSQL: the tools are here and the
+    server answers (its failures have Indonesian messages); SQLite: the file is one of ours."""
+    if url.get_backend_name() == "postgresql":
+        find_pg_tool("pg_dump")
+        _check_reachable(url)
+        return
+    path = _sqlite_file(url)
+    try:
+        with closing(_open_live(path)) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchone()
+    except sqlite3.Error as exc:
+        raise _sqlite_failure(exc, path, "Cadangan tidak dapat dibuat") from exc
+    if not found:
+        raise BackupError(f"Berkas {path} bukan basis data Perizinan (tidak ada revisi skema).")
+
+
 def _pg_dump(url: URL, tmp: Path) -> None:
     tool = find_pg_tool("pg_dump")
-    _check_reachable(url)
     conninfo, env = _pg_connection(url)
     completed = subprocess.run(
         [str(tool), "--format=custom", "--no-password", f"--file={tmp}", f"--dbname={conninfo}"],
@@ -739,7 +769,7 @@ def _target_state(url: URL) -> tuple[str, str]:
         if not path.exists() or path.stat().st_size == 0:
             return "absent", ""
         try:
-            with _sqlite_engine(path) as engine:
+            with _sqlite_engine(path, live=True) as engine:
                 return _engine_state(engine)
         except (DatabaseError, sqlite3.Error, OSError) as exc:
             return "unreadable", str(exc).splitlines()[0]

@@ -1,8 +1,8 @@
 """The books on screen and in Excel, read in one streaming pass.
 
-:class:`~desktop_perizinan.services.books.BookService` loads a book as ORM objects, which is
-right for a few hundred lines and far too slow for a busy office's year: 100,000 agenda lines
-took 6.6 s to load before a single cell was written. Here the same lines are read as plain
+Loading a book as ORM objects is right for a few hundred lines and far too slow for a busy
+office's year: 100,000 agenda lines took 6.6 s to load before a single cell was written. Here
+the lines are read as plain
 column tuples, in batches (``yield_per``; a server-side cursor on PostgreSQL), and handed to the
 XLSX writer as they arrive, so an export costs what openpyxl costs and memory stays flat.
 

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy import select
 
-from desktop_perizinan.db.models import AgendaEntry, Case, ExpeditionEntry, NumberBook, User
+from desktop_perizinan.db.models import NumberBook
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
+    from desktop_perizinan.services.book_export import BookExportService
 
 
 @dataclass(frozen=True)
@@ -62,61 +63,20 @@ class BookService:
                 for b in session.scalars(select(NumberBook).order_by(NumberBook.id))
             ]
 
+    # The lines themselves are read by one streaming implementation (book_export), shared by
+    # the screens, the exports and the demo, so that every reader shows the same book.
+
+    def _stream(self) -> BookExportService:
+        from desktop_perizinan.services.book_export import BookExportService
+
+        return BookExportService(self._s)
+
     def agenda(self, book_code: str, year: int | None) -> list[AgendaRow]:
         """A book's lines for a year (or all lines of a book not counted per year)."""
-        with self._s.db.reading() as session:
-            book = session.scalars(select(NumberBook).where(NumberBook.code == book_code)).one()
-            users = {u.id: u.full_name for u in session.scalars(select(User))}
-            query = (
-                select(AgendaEntry, Case.reg_number)
-                .outerjoin(Case, Case.id == AgendaEntry.case_id)
-                .where(AgendaEntry.book_id == book.id)
-                .order_by(AgendaEntry.year, AgendaEntry.seq)
-            )
-            if book.yearly and year is not None:
-                query = query.where(AgendaEntry.year == year)
-            return [
-                AgendaRow(
-                    e.id,
-                    e.seq,
-                    e.number,
-                    e.taken_at,
-                    e.subject,
-                    e.addressee,
-                    reg,
-                    users.get(e.taken_by or 0, "Impor" if e.imported else "-"),
-                    e.voided,
-                    e.void_reason,
-                )
-                for e, reg in session.execute(query)
-            ]
+        return self._stream().agenda(book_code, year)
 
     def expedition(self, year: int | None) -> list[ExpeditionRow]:
-        with self._s.db.reading() as session:
-            users = {u.id: u.full_name for u in session.scalars(select(User))}
-            query = (
-                select(ExpeditionEntry, Case.reg_number)
-                .join(Case, Case.id == ExpeditionEntry.case_id)
-                .order_by(ExpeditionEntry.sent_at, ExpeditionEntry.id)
-            )
-            rows = []
-            for e, reg in session.execute(query):
-                if year is not None and e.sent_at.year != year:
-                    continue
-                rows.append(
-                    ExpeditionRow(
-                        e.id,
-                        e.number,
-                        e.title,
-                        e.sent_at,
-                        users.get(e.sent_by, "-"),
-                        e.note or "",
-                        e.recipient_name,
-                        e.received_at,
-                        reg,
-                    )
-                )
-            return rows
+        return self._stream().expedition(year)
 
     def export_agenda(
         self,
@@ -127,44 +87,8 @@ class BookService:
         progress: Callable[[int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> int:
-        from desktop_perizinan.documents.xlsx_books import Column, write_book_xlsx
-
-        book = next(b for b in self.books() if b.code == book_code)
-        rows = self.agenda(book_code, year)
-        office = self._s.settings.office_profile()
-        columns = [
-            Column("No. Urut", 9, "int"),
-            Column("Nomor", 32, "text"),
-            Column("Tanggal", 13, "date"),
-            Column("Perihal", 44, "text"),
-            Column("Kepada / Pemohon", 30, "text"),
-            Column("No. Registrasi", 20, "text"),
-            Column("Petugas", 22, "text"),
-            Column("Keterangan", 30, "text"),
-        ]
-        data = (
-            (
-                r.seq,
-                r.number,
-                r.taken_at.date(),
-                r.subject,
-                r.addressee,
-                r.reg_number or "",
-                r.taken_by,
-                f"DIBATALKAN: {r.void_reason}" if r.voided else "",
-            )
-            for r in rows
-        )
-        return write_book_xlsx(
-            dest,
-            title=book.title,
-            office_name=office.office_name,
-            year=year if book.yearly else None,
-            columns=columns,
-            rows=data,
-            paper=office.paper,
-            progress=progress,
-            cancelled=cancelled,
+        return self._stream().export_agenda(
+            book_code, year, dest, progress=progress, cancelled=cancelled
         )
 
     def export_expedition(
@@ -175,42 +99,4 @@ class BookService:
         progress: Callable[[int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> int:
-        from desktop_perizinan.documents.xlsx_books import Column, write_book_xlsx
-
-        office = self._s.settings.office_profile()
-        columns = [
-            Column("No.", 7, "int"),
-            Column("Tanggal Kirim", 15, "datetime"),
-            Column("Nomor Surat", 32, "text"),
-            Column("Perihal", 40, "text"),
-            Column("No. Registrasi", 20, "text"),
-            Column("Cara", 20, "text"),
-            Column("Penerima", 28, "text"),
-            Column("Tanggal Terima", 15, "datetime"),
-            Column("Petugas", 22, "text"),
-        ]
-        data = (
-            (
-                i,
-                r.sent_at,
-                r.number,
-                r.title,
-                r.reg_number or "",
-                r.way,
-                r.recipient_name or "",
-                r.received_at,
-                r.sent_by,
-            )
-            for i, r in enumerate(self.expedition(year), start=1)
-        )
-        return write_book_xlsx(
-            dest,
-            title="Buku Ekspedisi",
-            office_name=office.office_name,
-            year=year,
-            columns=columns,
-            rows=data,
-            paper=office.paper,
-            progress=progress,
-            cancelled=cancelled,
-        )
+        return self._stream().export_expedition(year, dest, progress=progress, cancelled=cancelled)

@@ -5,20 +5,24 @@ Order of events, chosen so the window appears at once and never hangs:
    a chance to abort the process.
 2. The login dialog is shown straight away while the database is opened (and migrated) on a
    worker thread; a clerk who types fast is logged in as soon as it is ready.
-3. An empty database gets its first administrator (a small dialog; the full setup wizard is a
-   later feature), then the login.
+3. A PC never set up (or an empty database) gets the setup wizard of ``ui.wizard`` (database,
+   office, first administrator) when this build has it, else a small first-administrator
+   dialog; then the login.
 4. The main window, built for the logged-in user.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.ui.login import FirstAdminDialog, LoginDialog
@@ -122,27 +126,91 @@ def describe_failure(exc: BaseException) -> str:
     return f"Basis data tidak dapat dibuka: {first}"
 
 
-class Startup(QObject):
-    """Login while the services open; then the first administrator or the main window.
+#: Shows the first-run wizard; returns the database URL to open, or None when cancelled.
+FirstRun = Callable[[QWidget | None, str | None, Path], "str | None"]
 
-    ``ready`` is emitted when the services are open, ``failed(text)`` when they cannot be, and
-    ``entered(window)`` when the main window is shown.
+
+def wizard_first_run() -> FirstRun | None:
+    """The setup wizard of this build (``ui.wizard``), or None when it is not part of it."""
+    if importlib.util.find_spec("desktop_perizinan.ui.wizard") is None:
+        return None
+
+    def run(parent: QWidget | None, cli_url: str | None, forms_dir: Path) -> str | None:
+        from desktop_perizinan.ui.wizard import run_first_run_wizard
+
+        return run_first_run_wizard(parent, cli_url=cli_url, forms_dir=forms_dir)
+
+    return run
+
+
+@dataclass(frozen=True)
+class _Opened:
+    services: Services | None
+    first_run: bool  # the database holds nobody: set the office up first
+
+
+def _prepare(cli_url: str | None, forms_dir: Path, ask_wizard: bool) -> _Opened:
+    """On the worker: does this PC need setting up? If not, open the services."""
+    if ask_wizard:
+        from desktop_perizinan.local_config import needs_first_run
+
+        if needs_first_run(cli_url):
+            return _Opened(None, True)
+    return _Opened(open_services(cli_url, forms_dir), False)
+
+
+class Startup(QObject):
+    """Login while the services open; the setup wizard (or the first administrator) on an
+    empty database; then the main window.
+
+    ``ready`` is emitted when the services are open and someone can log in, ``failed(text)``
+    when the database cannot be opened, and ``entered(window)`` when the main window is shown.
+    ``first_run`` runs the setup wizard (default: ``ui.wizard`` when this build has it; None:
+    the small first-administrator dialog).
     """
 
     ready = Signal()
     failed = Signal(str)
     entered = Signal(object)
 
-    def __init__(self, cli_url: str | None, forms_dir: Path) -> None:
+    def __init__(
+        self,
+        cli_url: str | None,
+        forms_dir: Path,
+        *,
+        first_run: FirstRun | Literal["auto"] | None = "auto",
+    ) -> None:
         super().__init__()
+        self.cli_url = cli_url
+        self.forms_dir = forms_dir
+        self.first_run = wizard_first_run() if first_run == "auto" else first_run
         self.services: Services | None = None
         self.window: MainWindow | None = None
         self.problem = ""
         self.login = LoginDialog(None)
         self.login.accepted.connect(self._logged_in)
         self.first_admin: FirstAdminDialog | None = None
+        ask_wizard = self.first_run is not None
         self.task = run_in_background(
-            lambda: open_services(cli_url, forms_dir),
+            lambda: _prepare(cli_url, forms_dir, ask_wizard),
+            on_success=self._prepared,
+            on_failure=self._failed,
+        )
+
+    def _prepared(self, opened: _Opened) -> None:
+        if opened.services is not None:
+            self._opened(opened.services)
+            return
+        assert self.first_run is not None
+        # The wizard is modal and short-lived; the login waits behind it.
+        url = self.first_run(self.login, self.cli_url, self.forms_dir)
+        if url is None:
+            self.login.reject()
+            return
+        self.login.database.setText("Membuka basis data…")
+        forms_dir = self.forms_dir
+        self.task = run_in_background(
+            lambda: open_services(url, forms_dir),
             on_success=self._opened,
             on_failure=self._failed,
         )

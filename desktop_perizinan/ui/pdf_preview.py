@@ -135,7 +135,11 @@ class PdfPreviewDialog(QDialog):
 
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        # One page (a resi, a slip): no page spacing, no scrolling to the next page.
+        single = self.document.pageCount() == 1
+        self.view.setPageMode(
+            QPdfView.PageMode.SinglePage if single else QPdfView.PageMode.MultiPage
+        )
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         layout.addWidget(self.view, 1)
@@ -167,12 +171,40 @@ class PdfPreviewDialog(QDialog):
 
     def _fitting_size(self, width: int = 820) -> QSize:
         """Wide enough to read, as tall as page 1 at that width (within the screen)."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        # The page fills the view's width minus the layout margins, the frame and the
+        # view's own document margins.
+        document_margins = self.view.documentMargins()
+        page_width = (
+            width
+            - margins.left()
+            - margins.right()
+            - 2 * self.view.frameWidth()
+            - document_margins.left()
+            - document_margins.right()
+        )
         points = self.document.pagePointSize(0)
-        page_height = int((width - 60) * points.height() / max(points.width(), 1))
-        chrome = 130 + (50 if self.number_label.isVisibleTo(self) else 0)
+        page_height = int(page_width * points.height() / max(points.width(), 1))
+        chrome = margins.top() + margins.bottom()
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            widget = item.widget()
+            if widget is self.view or (widget is not None and not widget.isVisibleTo(self)):
+                continue
+            chrome += item.sizeHint().height() + layout.spacing()
+        document_margins = self.view.documentMargins()
+        wanted = (
+            page_height
+            + document_margins.top()
+            + document_margins.bottom()
+            + 2 * self.view.frameWidth()
+            + chrome
+            + 8
+        )
         screen = self.screen().availableGeometry() if self.screen() else None
         limit = screen.height() - 60 if screen is not None else 900
-        return QSize(width, max(360, min(page_height + chrome, limit)))
+        return QSize(width, max(360, min(wanted, limit)))
 
     # ---------------------------------------------------------------- printing
 

@@ -70,6 +70,10 @@ class _Shooter:
 
     def shoot(self, widget, name: str) -> Path:  # type: ignore[no-untyped-def]
         self.settle()
+        # A first paint asks QPdfView (and friends) to render in the background; the picture
+        # is taken once that has come back.
+        widget.grab()
+        self.settle(400)
         path = self.out / f"{name}.png"
         if not widget.grab().save(str(path)):
             raise UserError(f"Gambar {path} tidak dapat ditulis.")
@@ -259,8 +263,7 @@ class _Shooter:
         self.wait_for(lambda: screen.preview is not None and screen.preview.isVisible(), "resi")
         preview = screen.preview
         assert preview is not None
-        preview.resize(820, 760)
-        self.settle(600)
+        self.settle(1200)
         self.shoot(preview, "04-resi")
         preview.close()
         self.shoot(window, "05-loket-setelah-menyimpan")
@@ -289,8 +292,7 @@ class _Shooter:
         )
         klarifikasi = screen.preview
         assert klarifikasi is not None
-        klarifikasi.resize(820, 760)
-        self.settle(600)
+        self.settle(1200)
         self.shoot(klarifikasi, "06-klarifikasi")
         klarifikasi.close()
 
@@ -323,8 +325,7 @@ class _Shooter:
             )
             sheet = screen.preview
             assert sheet is not None
-            sheet.resize(820, 900)
-            self.settle(600)
+            self.settle(1200)
             self.shoot(sheet, "09-lembar-disposisi")
             sheet.close()
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from lan_support import FORMS
+from sqlalchemy.exc import DBAPIError
 
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.services.app import Services
@@ -198,7 +199,7 @@ def test_a_very_long_file_name(forms, db_url, request):
                 "a permit-type file whose name is longer than 200 characters loads, and then "
                 "Services.open fails on PostgreSQL with a raw DataError (form_version.file_name "
                 "is VARCHAR 200): one file name stops the whole office from starting",
-                raises=Exception,
+                raises=DBAPIError,
             )
         )
     kesenian(forms).rename(forms / ("k" * 230 + ".toml"))
@@ -223,7 +224,24 @@ def test_the_app_starts_without_the_broken_types(forms, db_url):
         services.close()
 
 
-def test_a_broken_office_file_stops_the_start_with_a_message(forms, sqlite_url):
-    (forms / "_kantor.toml").write_bytes(b"\xff\xfe garbage")
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"roles = [[[\n", id="toml-error"),
+        pytest.param(b"", id="empty"),
+        pytest.param(
+            "# kantor\n".encode("utf-16"),
+            id="utf16-notepad",
+            marks=bug(
+                "Services.open reads _kantor.toml with read_text('utf-8') before load_forms "
+                "judges it, so a file saved as 'Unicode' by Windows Notepad (UTF-16) crashes "
+                "the start with a raw UnicodeDecodeError instead of the loader's message",
+                raises=UnicodeDecodeError,
+            ),
+        ),
+    ],
+)
+def test_a_broken_office_file_stops_the_start_with_a_message(forms, sqlite_url, content):
+    (forms / "_kantor.toml").write_bytes(content)
     with pytest.raises(UserError, match="Konfigurasi kantor tidak dapat dibaca"):
         Services.open(sqlite_url, forms)

@@ -368,7 +368,7 @@ def victim_intakes(url: str, progress: str, pause: str, committed_first: int, re
                 _pause_after(audit, "append", lambda *a, **k: a[2] == "permohonan.terima", ready)
             elif pause == "number":
                 _pause_after(numbering, "take_number", lambda *a, **k: True, ready)
-        if index == 1:
+        if index == 1 and not pause:
             ready.set()  # the random killer may start its clock
         request = intake_request(services, KESENIAN, nik(base + 1, index), f"Korban {index}")
         result = services.intake.submit(clerk, request)

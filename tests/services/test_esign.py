@@ -111,6 +111,14 @@ def test_the_certificate_must_name_the_signer(ca, identity):
     assert "bukan milik Jonner Tamba" in message and "Marisi Sianturi" in message
 
 
+def test_the_opened_identity_is_never_serialised(identity):
+    import pickle
+
+    with pytest.raises(TypeError):
+        pickle.dumps(identity)
+    assert "PRIVATE" not in repr(identity)
+
+
 def test_core_name_ignores_titles_case_and_accents():
     assert esign.core_name("Dr. Ir. H. Bonar Situmorang, S.Sos., M.Si") == "bonar situmorang"
     assert esign.core_name("NI LUH PUTU AYU") == esign.core_name("Ni Luh Putu Ayu")

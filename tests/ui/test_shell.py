@@ -87,7 +87,8 @@ def test_perizinan_without_a_display_exits_with_advice(tmp_path):
 
 
 def test_first_run_creates_the_administrator_then_logs_in(qtbot, sqlite_url):
-    startup = Startup(sqlite_url, FORMS)
+    """A build without the setup wizard: the small first-administrator dialog."""
+    startup = Startup(sqlite_url, FORMS, first_run=None)
     qtbot.addWidget(startup.login)
     startup.login.show()
     qtbot.waitUntil(
@@ -117,6 +118,56 @@ def test_first_run_creates_the_administrator_then_logs_in(qtbot, sqlite_url):
     assert isinstance(window, MainWindow) and window.isVisible()
     qtbot.addWidget(window)
     assert window.actor.roles == frozenset({"admin"})
+    startup.close()
+
+
+def test_first_run_hands_over_to_the_setup_wizard(qtbot, sqlite_url, tmp_path, monkeypatch):
+    """An empty database: the wizard runs (here a stand-in that sets the office up the way
+    the wizard does), then the login opens the database it chose."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    calls: list[tuple[str | None, Path]] = []
+
+    def wizard(parent, cli_url, forms_dir):  # type: ignore[no-untyped-def]
+        from desktop_perizinan.services.actor import ADMIN_ROLE, SYSTEM
+
+        calls.append((cli_url, forms_dir))
+        assert parent is startup.login
+        services = Services.open(cli_url, forms_dir)
+        try:
+            services.users.create(
+                SYSTEM,
+                username="kepala",
+                full_name="Admin Kantor",
+                password="rahasia123",
+                roles=frozenset({ADMIN_ROLE}),
+            )
+        finally:
+            services.close()
+        return cli_url
+
+    startup = Startup(sqlite_url, FORMS, first_run=wizard)
+    qtbot.addWidget(startup.login)
+    startup.login.show()
+    with qtbot.waitSignal(startup.ready, timeout=20_000):
+        pass
+    assert calls == [(sqlite_url, FORMS)] and startup.first_admin is None
+    with qtbot.waitSignal(startup.entered, timeout=10_000):
+        qtbot.keyClicks(startup.login.username, "kepala")
+        qtbot.keyClicks(startup.login.password, "rahasia123")
+        qtbot.keyClick(startup.login.password, ENTER)
+    qtbot.addWidget(startup.window)
+    startup.close()
+
+
+def test_cancelling_the_setup_wizard_ends_the_start(qtbot, sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    startup = Startup(sqlite_url, FORMS, first_run=lambda parent, url, forms: None)
+    qtbot.addWidget(startup.login)
+    startup.login.show()
+    with qtbot.waitSignal(startup.login.rejected, timeout=20_000):
+        pass
+    assert startup.services is None
     startup.close()
 
 

@@ -293,11 +293,15 @@ class AttachmentPanel(QWidget):
         return f"{picked.file_name}  ({kind}, {size_text(len(picked.data))}){suffix}"
 
     def _guess_requirement(self, file_name: str) -> str | None:
+        """ "ktp-pemohon.pdf" belongs to "ktp"; "ktp.png" to "ktp_ketua" when that is the
+        only requirement it can mean."""
         stem = Path(file_name).stem.lower().replace("-", "_").replace(" ", "_")
-        for code, _name in sorted(self._requirements, key=lambda r: -len(r[0])):
+        codes = [code for code, _name in self._requirements]
+        for code in sorted(codes, key=len, reverse=True):
             if code.lower() in stem:
                 return code
-        return None
+        starting = [code for code in codes if len(stem) >= 3 and code.lower().startswith(stem)]
+        return starting[0] if len(starting) == 1 else None
 
     def _sync_requirement_combo(self) -> None:
         self.requirement.blockSignals(True)

@@ -133,8 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(handler=cmd_audit_verify)
 
-    from desktop_perizinan import cli_more
+    from desktop_perizinan import cli_more, cli_verify
 
+    cli_verify.register(verbs, common)
     cli_more.register(verbs, common)
     return parser
 

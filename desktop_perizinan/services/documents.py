@@ -142,7 +142,8 @@ class DocumentService:
             channel="Daring" if case.channel == "daring" else "Loket",
             qr_payload=qr_payload(case.reg_number, doc.verification_code),
         )
-        return self._add_version(session, doc, actor, render(ctx), {"kind": "resi"}, True, now)
+        pdf = _with_payload(render(ctx), ctx.qr_payload or "")
+        return self._add_version(session, doc, actor, pdf, {"kind": "resi"}, True, now)
 
     def issue_klarifikasi(
         self,
@@ -262,7 +263,8 @@ class DocumentService:
             qr_payload=qr_payload(entry.number, doc.verification_code),
             closing="",
         )
-        version = self._add_version(session, doc, actor, render(ctx), {"body": body}, True, now)
+        pdf = _with_payload(render(ctx), ctx.qr_payload or "")
+        version = self._add_version(session, doc, actor, pdf, {"body": body}, True, now)
         return _ref(doc, version)
 
     def issue_berita_acara(
@@ -559,7 +561,8 @@ class DocumentService:
             period=str(now.year),
             qr_payload=qr_payload(entry.number, doc.verification_code),
         )
-        version = self._add_version(session, doc, actor, render(ctx), {"fee": pt.fee}, True, now)
+        pdf = _with_payload(render(ctx), ctx.qr_payload or "")
+        version = self._add_version(session, doc, actor, pdf, {"fee": pt.fee}, True, now)
         return _ref(doc, version)
 
     # ------------------------------------------------------------------ internals

@@ -51,7 +51,6 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.entries = entries_for(services, actor) if entries is None else list(entries)
         self.screens: dict[str, QWidget] = {}
-        self.dialogs: list[QWidget] = []
         self._ping: Task | None = None
         self.connected: bool | None = None
 

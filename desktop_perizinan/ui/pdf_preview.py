@@ -166,10 +166,15 @@ class PdfPreviewDialog(QDialog):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.open_print_dialog)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.open_save_dialog)
 
-        self.resize(self._fitting_size())
+        size = self._fitting_size()
+        self.resize(size)
+        if single and size.height() >= self._fitting_size(limit=False).height():
+            # The whole page is in view: no scroll bar that would come and go while the
+            # window settles (and leave the page rendered for a narrower width).
+            self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         focus_on_show(self, self.print_button)
 
-    def _fitting_size(self, width: int = 820) -> QSize:
+    def _fitting_size(self, width: int = 820, *, limit: bool = True) -> QSize:
         """Wide enough to read, as tall as page 1 at that width (within the screen)."""
         layout = self.layout()
         margins = layout.contentsMargins()
@@ -203,8 +208,8 @@ class PdfPreviewDialog(QDialog):
             + 8
         )
         screen = self.screen().availableGeometry() if self.screen() else None
-        limit = screen.height() - 60 if screen is not None else 900
-        return QSize(width, max(360, min(wanted, limit)))
+        highest = screen.height() - 60 if screen is not None and limit else wanted
+        return QSize(width, max(360, min(wanted, highest)))
 
     # ---------------------------------------------------------------- printing
 

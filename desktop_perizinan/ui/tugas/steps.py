@@ -537,8 +537,11 @@ class ParafForm(StepForm):
 
 
 def esign_available(services: Services) -> bool:
-    """Whether the documents service can apply a PAdES signature at this step."""
-    return callable(getattr(services.documents, "esign", None))
+    """Whether PAdES signing can run here: the services sign with pyHanko, a dependency; a
+    build without it offers wet signing only."""
+    import importlib.util
+
+    return importlib.util.find_spec("pyhanko") is not None
 
 
 class SignForm(StepForm):

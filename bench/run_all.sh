@@ -10,8 +10,10 @@
 #
 # PostgreSQL: a cluster of its own (bench/pgcluster.py: loopback only, a random port, default
 # durability), started under DIR and stopped and removed at the end, even on failure.
-# The other engineers' benchmarks (bench_documents, bench_cases_table, bench_books_export,
-# bench_startup) run too when present; their failure is reported and does not stop the run.
+# The other engineers' benchmarks (bench_documents, bench_startup, bench_signing,
+# bench_cases_table, bench_books_export) run too when present; a non-zero exit of theirs (an
+# error, or a target they report as missed) is reported, does not stop the run, and makes the
+# final status 1.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
         --no-pg) pg=0; shift ;;
         --quick) quick=1; shift ;;
         --out) out="$2"; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "run_all.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -89,15 +91,18 @@ run_other() {  # name, arguments...
     local script="$here/$1"; shift
     [ -f "$script" ] || return 0
     step "$(basename "$script") $*"
-    if ! "$py" "$script" "$@" 2>&1 | tee "$out/$(basename "$script" .py).txt"; then
-        echo "run_all.sh: $(basename "$script") failed (see above)" >&2
+    local status=0
+    "$py" "$script" "$@" 2>&1 | tee "$out/$(basename "$script" .py).txt" || status=$?
+    if [ "$status" != 0 ]; then
+        echo "run_all.sh: $(basename "$script") exited with $status (an error, or a target it reports as missed)" >&2
         others_failed=1
     fi
 }
 runs_arg=()
 if [ -n "$others_runs" ]; then runs_arg=(--runs "$others_runs"); fi
 run_other bench_documents.py "${runs_arg[@]}"
-run_other bench_startup.py
+run_other bench_startup.py "${runs_arg[@]}"
+run_other bench_signing.py "${runs_arg[@]}"
 run_other bench_cases_table.py --db "$sqlite_url" "${runs_arg[@]}"
 if [ "$quick" = 1 ]; then
     run_other bench_books_export.py --rows 2000 --repeat 1

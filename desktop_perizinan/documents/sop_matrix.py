@@ -83,13 +83,13 @@ NEGATIVE = frozenset({"tidak_lengkap", "tidak_benar", "tolak", "kembalikan"})
 
 TERMINATOR, PROCESS, DECISION = "terminator", "process", "decision"
 
-#: Attributes a permit type may carry for the identity block (printed only when present).
-OPTIONAL_SECTIONS = (
-    ("qualifications", "Kualifikasi Pelaksana"),
-    ("related", "Keterkaitan"),
-    ("equipment", "Peralatan/Perlengkapan"),
-    ("caution", "Peringatan"),
-    ("records", "Pencatatan dan Pendataan"),
+#: The identity block's titles, in the form's order (read left to right, two to a row).
+HEADER_TITLES = (
+    "Kualifikasi Pelaksana",
+    "Keterkaitan",
+    "Peralatan/Perlengkapan",
+    "Peringatan",
+    "Pencatatan dan Pendataan",
 )
 
 
@@ -580,14 +580,18 @@ def _identity_block(pt: PermitType, office: OfficeProfile, width: float) -> Tabl
         )
 
     sections: list[tuple[str, Sequence[str]]] = [("Dasar Hukum", pt.legal_basis)]
-    for attribute, title in OPTIONAL_SECTIONS:
-        items = getattr(pt, attribute, None)
-        if items:
-            sections.append((title, tuple(items) if not isinstance(items, str) else (items,)))
+    header = (pt.qualifications, pt.related, pt.equipment, pt.warnings_text, pt.records)
+    if any(header):
+        # All five or none: the form pairs them (Dasar Hukum beside Kualifikasi, Keterkaitan
+        # beside Peralatan, Peringatan beside Pencatatan), so an empty one prints as "-"
+        # rather than shifting the others into the wrong cells.
+        sections += zip(HEADER_TITLES, header, strict=True)
     section_cells: list[Any] = []
     for title, items in sections:
         block: list[Any] = [Paragraph(f"<b>{L.esc(title)}:</b>", body)]
-        if items:
+        if len(items) == 1:  # a single sentence, as the SOPs write it: no "1."
+            block.append(Paragraph(L.esc(items[0]), _style("id-item", 7.5)))
+        elif items:
             block += [
                 Paragraph(
                     f"{n}. {L.esc(item)}", _style("id-item", 7.5, leftIndent=9, firstLineIndent=-9)

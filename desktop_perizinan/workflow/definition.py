@@ -215,6 +215,14 @@ class PermitType:
     source_hash: str = ""
     source_text: str = field(default="", repr=False)
     warnings: tuple[str, ...] = ()
+    # The identity block of the SOP (Permendagri 52/2011), printed on the SOP matrix so the
+    # printed SOP says all the paper one says; the workflow itself does not use them.
+    qualifications: tuple[str, ...] = ()  # Kualifikasi pelaksana
+    related: tuple[str, ...] = ()  # Keterkaitan (related SOPs and documents)
+    equipment: tuple[str, ...] = ()  # Peralatan/Perlengkapan
+    #: Peringatan: the SOP's own cautions; not ``warnings``, which are the loader's notes.
+    warnings_text: tuple[str, ...] = ()
+    records: tuple[str, ...] = ()  # Pencatatan dan pendataan
 
     @property
     def first_step(self) -> Step:

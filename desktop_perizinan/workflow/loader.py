@@ -745,6 +745,11 @@ _TOP_KEYS = (
     "fee",
     "channels",
     "legal_basis",
+    "qualifications",
+    "related",
+    "equipment",
+    "warnings",
+    "records",
     "total",
     "numbering",
     "requirements",
@@ -769,6 +774,15 @@ _STEP_KEYS = (
 _FIELD_KEYS = ("key", "label", "type", "required", "choices", "help")
 _REQUIREMENT_KEYS = ("code", "name", "mandatory", "renewal_only")
 _WORDING_KEYS = ("permit_title", "permit_body", "rejection_subject", "rejection_body")
+#: The SOP's identity block (key in the file -> PermitType field); all optional lists of text.
+#: "warnings" in the file is the SOP's Peringatan; ``PermitType.warnings`` holds the loader's.
+_HEADER_KEYS = {
+    "qualifications": "qualifications",
+    "related": "related",
+    "equipment": "equipment",
+    "warnings": "warnings_text",
+    "records": "records",
+}
 
 
 def parse_permit_type(text: str, file_name: str, office: OfficeConfig) -> PermitType:
@@ -793,6 +807,7 @@ def parse_permit_type(text: str, file_name: str, office: OfficeConfig) -> Permit
     sop_number = r.text(data, (), "sop_number", required=False)
     product = r.text(data, (), "product")
     legal_basis = r.text_list(data, (), "legal_basis")
+    header = _read_header(r, data)
     fee = _read_fee(r, data)
     channels = _read_channels(r, data)
     declared_total = _read_duration(r, data, (), "total", required=False)
@@ -871,6 +886,11 @@ def parse_permit_type(text: str, file_name: str, office: OfficeConfig) -> Permit
         source_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source_text=text,
         warnings=tuple(r.warnings),
+        qualifications=header["qualifications"],
+        related=header["related"],
+        equipment=header["equipment"],
+        warnings_text=header["warnings_text"],
+        records=header["records"],
     )
     return pt
 
@@ -893,6 +913,29 @@ def _with_default_book(step: Step, numbering: Numbering) -> Step:
     if step.action is Action.NUMBER and step.book is None:
         return replace(step, book=numbering.book)
     return step
+
+
+def _read_header(r: _Reader, data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The optional lists of the SOP's identity block (kualifikasi pelaksana, keterkaitan,
+    peralatan, peringatan, pencatatan), for the printed SOP matrix.
+
+    Each is an array of strings; a blank entry is refused because it would print as an empty
+    numbered line. A missing key is an empty list (an SOP that leaves the cell as "-").
+    """
+    header: dict[str, tuple[str, ...]] = {}
+    for key, attribute in _HEADER_KEYS.items():
+        items = r.text_list(data, (), key)
+        if items is None:
+            continue
+        for index, item in enumerate(items):
+            if not item.strip():
+                r.problem(
+                    (key, index),
+                    f'isi ke-{index + 1} dari "{key}" kosong',
+                    'hapus isi yang kosong; tulis [] bila SOP mengisi bagian ini dengan "-"',
+                )
+        header[attribute] = tuple(" ".join(item.split()) for item in items if item.strip())
+    return header
 
 
 def _read_fee(r: _Reader, data: Mapping[str, Any]) -> int | None:

@@ -27,6 +27,7 @@ from desktop_perizinan.services.audit_view import AuditLogService
 from desktop_perizinan.services.user_admin import UserAdminService
 from desktop_perizinan.ui.pengaturan.audit_tab import AuditTab
 from desktop_perizinan.ui.pengaturan.common import make_banner
+from desktop_perizinan.ui.pengaturan.esign_tab import EsignTab
 from desktop_perizinan.ui.pengaturan.forms_tab import FormsTab
 from desktop_perizinan.ui.pengaturan.profile_tab import ProfileTab
 from desktop_perizinan.ui.pengaturan.users_tab import UsersTab
@@ -131,6 +132,7 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self.users, icon("pengguna"), "Pen&gguna")
         self.tabs.addTab(self.forms, icon("permohonan"), "&Jenis izin")
         self.tabs.addTab(self.audit, icon("buku"), "&Audit")
+        self.tabs.addTab(EsignTab(services, actor), icon("kelengkapan"), "&Tanda tangan elektronik")
         self.tabs.currentChanged.connect(self._tab_changed)
         layout.addWidget(self.tabs, 1)
         self._shown.add(TAB_PROFILE)  # loaded by its constructor

@@ -10,18 +10,22 @@ anyway); withdrawal and reopening need the counter, the back office or the admin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -36,7 +40,7 @@ from desktop_perizinan.errors import UserError, ValidationError
 from desktop_perizinan.services.actor import ADMIN_ROLE, Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.case_search import DeskLookups
-from desktop_perizinan.services.queries import CaseView
+from desktop_perizinan.services.queries import CaseView, DocumentRow
 from desktop_perizinan.ui.common.countdown import CountdownLabel
 from desktop_perizinan.ui.common.documents import open_attachment, open_pdf
 from desktop_perizinan.ui.common.live import LiveUpdates
@@ -45,12 +49,23 @@ from desktop_perizinan.ui.theme import set_role
 from desktop_perizinan.ui.tugas.step_dialog import StepDialog
 from desktop_perizinan.ui.widgets.form import FieldBox
 from desktop_perizinan.ui.widgets.formatting import short_datetime, size_text
-from desktop_perizinan.ui.widgets.messages import Banner, report_error
-from desktop_perizinan.ui.worker import run_in_background
-from desktop_perizinan.workflow.definition import CaseStatus
+from desktop_perizinan.ui.widgets.messages import Banner, report_error, show_info, show_warning
+from desktop_perizinan.ui.worker import Task, run_in_background
+from desktop_perizinan.workflow.definition import CaseStatus, DocumentKind
+
+if TYPE_CHECKING:
+    from desktop_perizinan.services.esign import ImportResult
 
 #: Roles allowed to withdraw or reopen (the service checks the same).
 WITHDRAW_ROLES = frozenset({"backoffice", ADMIN_ROLE})
+#: Roles allowed to import a document signed elsewhere (``esign.IMPORT_ROLES``; the service
+#: checks the same). Kept here so opening a case does not import the signing stack.
+IMPORT_SIGNED_ROLES = frozenset({"backoffice", "ksb_umum", "kadis", ADMIN_ROLE})
+#: The letters that end a case: only their final may be replaced by a version signed elsewhere.
+IMPORTABLE_KINDS = frozenset({DocumentKind.PERMIT.value, DocumentKind.REJECTION.value})
+#: A signed letter is well under a few MB; anything far bigger is not one of ours.
+MAX_SIGNED_PDF_BYTES = 50 * 1024 * 1024
+IMPORT_TITLE = "Impor dokumen bertanda tangan elektronik"
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -144,6 +159,10 @@ class CaseWidget(QWidget):
         self.view: CaseView | None = None
         self.step_dialog: StepDialog | None = None
         self.reason_dialog: ReasonDialog | None = None
+        self.import_task: Task | None = None
+        self.import_message: QMessageBox | None = None
+        #: Asks for the signed PDF of a document; replaced in tests.
+        self.choose_signed_pdf: Callable[[QWidget, DocumentRow], str] = _choose_signed_pdf
 
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -253,10 +272,19 @@ class CaseWidget(QWidget):
         )
         self.documents.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.documents.itemActivated.connect(self._open_document_item)
+        self.documents.currentItemChanged.connect(lambda *_a: self._update_import_button())
         layout.addWidget(self.documents)
         row = QHBoxLayout()
         row.addWidget(QLabel("Enter atau klik dua kali pada dokumen atau versi untuk membukanya."))
         row.addStretch(1)
+        self.import_signed_button = QPushButton("&Impor dokumen bertanda tangan elektronik…")
+        self.import_signed_button.setObjectName("importSigned")
+        self.import_signed_button.setToolTip(
+            "Simpan surat izin atau surat penolakan final yang ditandatangani secara elektronik "
+            "di luar aplikasi (misalnya dengan aplikasi BSrE) sebagai versi final terbarunya."
+        )
+        self.import_signed_button.clicked.connect(self.import_signed)
+        row.addWidget(self.import_signed_button)
         self.open_document_button = QPushButton("Buka &dokumen")
         self.open_document_button.clicked.connect(
             lambda: self._open_document_item(self.documents.currentItem())
@@ -404,6 +432,7 @@ class CaseWidget(QWidget):
         header = tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self._update_import_button()
 
     # ---------------------------------------------------------------- opening
 
@@ -478,6 +507,103 @@ class CaseWidget(QWidget):
         self.reason_dialog = dialog
         dialog.open()
         return dialog
+
+    # ---------------------------------------------------------------- signed elsewhere
+
+    def _importable(self) -> list[DocumentRow]:
+        """Final, numbered permits and rejection letters of this case."""
+        documents = self.view.documents if self.view is not None else ()
+        return [
+            d for d in documents if d.kind in IMPORTABLE_KINDS and d.status == "final" and d.number
+        ]
+
+    def import_target(self) -> DocumentRow | None:
+        """The document an import would replace: the selected one when it may be replaced,
+        else the case's only such document (a case ends with one permit or one rejection)."""
+        importable = self._importable()
+        item = self.documents.currentItem()
+        while item is not None and item.data(0, DOC_ID_ROLE) is None:
+            item = item.parent()
+        if item is not None:
+            doc_id = int(item.data(0, DOC_ID_ROLE))
+            chosen = next((d for d in importable if d.id == doc_id), None)
+            if chosen is not None:
+                return chosen
+        return importable[0] if len(importable) == 1 else None
+
+    def _update_import_button(self) -> None:
+        button = self.import_signed_button
+        allowed = bool(self.actor.roles & IMPORT_SIGNED_ROLES)
+        button.setVisible(allowed and bool(self._importable()))
+        running = self.import_task is not None and self.import_task.running
+        button.setEnabled(not running and self.import_target() is not None)
+
+    def import_signed(self) -> None:
+        """Choose a PDF signed outside the app and store it as the document's newest final
+        (``esign.import_signed`` judges it; its refusal is shown in its own words)."""
+        doc = self.import_target()
+        if doc is None:
+            return
+        path = self.choose_signed_pdf(self, doc)
+        if not path:
+            return
+        file = Path(path)
+        try:
+            size = file.stat().st_size
+            if size > MAX_SIGNED_PDF_BYTES:
+                self.import_message = show_warning(
+                    self,
+                    IMPORT_TITLE,
+                    f"Berkas {file.name} terlalu besar ({size_text(size)}) untuk sebuah surat "
+                    "bertanda tangan elektronik; berkas tidak disimpan.",
+                )
+                return
+            data = file.read_bytes()
+        except OSError as exc:
+            self.import_message = show_warning(
+                self, IMPORT_TITLE, f"Berkas {file.name} tidak dapat dibaca: {exc.strerror or exc}."
+            )
+            return
+        services, actor, doc_id = self.services, self.actor, doc.id
+
+        def work() -> ImportResult:
+            from desktop_perizinan.services import esign
+
+            return esign.import_signed(services, actor, doc_id, data)
+
+        def imported(result: ImportResult) -> None:
+            self.import_task = None
+            self._after_action()
+            messages = result.messages
+            self.import_message = show_info(
+                self,
+                IMPORT_TITLE,
+                f"{doc.title} nomor {doc.number} diganti dengan berkas {file.name}.\n\n"
+                + "\n".join(f"• {m}" for m in messages),
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.import_task = None
+            self._update_import_button()
+            if isinstance(exc, UserError):
+                self.import_message = show_warning(self, IMPORT_TITLE, exc.message)
+            else:
+                self.import_message = report_error(self, exc)
+
+        self.import_task = run_in_background(
+            work, on_success=imported, on_failure=failed, owner=self
+        )
+        self._update_import_button()
+
+
+def _choose_signed_pdf(parent: QWidget, doc: DocumentRow) -> str:
+    path, _filter = QFileDialog.getOpenFileName(
+        parent,
+        f"Pilih PDF bertanda tangan elektronik: {doc.title} {doc.number or ''}".strip(),
+        "",
+        "Dokumen PDF (*.pdf);;Semua berkas (*)",
+    )
+    return path
 
 
 class CaseDialog(QDialog):

@@ -229,7 +229,8 @@ class DocumentVersion(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # editable text, context
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    # Deferred: listing a document's versions must not pull every PDF over the network.
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     final: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)

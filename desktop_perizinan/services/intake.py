@@ -117,7 +117,9 @@ class IntakeService:
 
     # ------------------------------------------------------------------ validation
 
-    def validate(self, request: IntakeRequest) -> tuple[PermitType, dict[str, str]]:
+    def validate(
+        self, request: IntakeRequest, *, attachment_limit: int | None = None
+    ) -> tuple[PermitType, dict[str, str]]:
         """Check everything before anything is written; all field messages at once."""
         pt = self._s.permit_type(request.form_code)
         errors: dict[str, str] = {}
@@ -148,7 +150,7 @@ class IntakeService:
         unknown = set(request.fields) - {f.key for f in pt.fields}
         if unknown:
             errors["fields"] = f"Isian tidak dikenal: {', '.join(sorted(unknown))}."
-        limit = self._s.settings.attachment_limit_bytes()
+        limit = attachment_limit or self._s.settings.attachment_limit_bytes()
         for item in request.attachments:
             try:
                 check_attachment(item, limit)
@@ -162,7 +164,8 @@ class IntakeService:
 
     def submit(self, actor: Actor, request: IntakeRequest) -> IntakeResult:
         """Take in an application; complete → registration number + resi, else klarifikasi."""
-        pt, values = self.validate(request)
+        limit = self._s.settings.attachment_limit_bytes()
+        pt, values = self.validate(request, attachment_limit=limit)
         now = self._s.now()
         office = self._s.office
         first = pt.first_step
@@ -171,7 +174,6 @@ class IntakeService:
                 f"Anda tidak berwenang menerima permohonan {pt.name} "
                 f"(langkah '{first.name}' milik {office.role_name(first.actor)})."
             )
-        limit = self._s.settings.attachment_limit_bytes()
         with self._s.db.transaction() as session:
             applicant = self._upsert_applicant(session, request, now)
             case = Case(

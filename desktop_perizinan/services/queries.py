@@ -31,6 +31,7 @@ from desktop_perizinan.workflow.definition import Action, CaseStatus, Outcome
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
+    from desktop_perizinan.services.case_search import CaseRow
 
 
 @dataclass(frozen=True)
@@ -141,21 +142,6 @@ class CaseView:
     open_step: OpenStep | None
 
 
-@dataclass(frozen=True)
-class CaseRow:
-    id: int
-    reference: str
-    reg_number: str | None
-    applicant_name: str
-    applicant_nik: str
-    permit_name: str
-    status: CaseStatus
-    step_name: str
-    received_at: datetime
-    due_at: datetime | None
-    permit_number: str | None
-
-
 class CaseQueries:
     def __init__(self, services: Services) -> None:
         self._s = services
@@ -217,41 +203,19 @@ class CaseQueries:
             )
 
     def search(self, text: str, *, limit: int = 200) -> list[CaseRow]:
-        """Cases whose applicant name, NIK, registration or permit number contains ``text``."""
-        needle = " ".join(text.lower().split())
-        with self._s.db.reading() as session:
-            query = select(Case).order_by(Case.received_at.desc()).limit(limit)
-            for word in needle.split():
-                query = query.where(Case.search_text.contains(word, autoescape=True))
-            return [self._row(session, case) for case in session.scalars(query)]
+        """Cases whose applicant name, NIK, registration or permit number contains ``text``,
+        newest first (the same indexed search as the Permohonan table)."""
+        from desktop_perizinan.services.case_search import CaseFilters, CaseSearch
+
+        return CaseSearch(self._s).search_page(CaseFilters(text=text), 0, limit)
 
     def waiting_for_applicant(self, *, limit: int = 200) -> list[CaseRow]:
-        with self._s.db.reading() as session:
-            cases = session.scalars(
-                select(Case)
-                .where(Case.status == CaseStatus.WAITING_APPLICANT.value)
-                .order_by(Case.received_at.desc())
-                .limit(limit)
-            )
-            return [self._row(session, case) for case in cases]
+        from desktop_perizinan.services.case_search import CaseFilters, CaseSearch
+
+        filters = CaseFilters(status=CaseStatus.WAITING_APPLICANT)
+        return CaseSearch(self._s).search_page(filters, 0, limit)
 
     # ------------------------------------------------------------------ internals
-
-    def _row(self, session: Session, case: Case) -> CaseRow:
-        pt = self._s.definition_for(session, case)
-        return CaseRow(
-            id=case.id,
-            reference=case.reg_number or case_reference(case),
-            reg_number=case.reg_number,
-            applicant_name=case.applicant.name,
-            applicant_nik=case.applicant.nik,
-            permit_name=pt.name,
-            status=CaseStatus(case.status),
-            step_name=pt.step(case.current_step).name,
-            received_at=case.received_at,
-            due_at=case.due_at,
-            permit_number=case.permit_number,
-        )
 
     def _view(self, session: Session, case: Case, actor: Actor | None) -> CaseView:
         pt = self._s.definition_for(session, case)

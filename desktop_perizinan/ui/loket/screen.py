@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
+from desktop_perizinan.services.case_search import CaseRow
 from desktop_perizinan.services.intake import IntakeResult
-from desktop_perizinan.services.queries import CaseRow, TaskRow
+from desktop_perizinan.services.queries import TaskRow
 from desktop_perizinan.ui.loket.forward_dialog import ForwardDialog, Forwarded, is_forward_task
 from desktop_perizinan.ui.loket.intake_dialog import NewApplicationDialog
 from desktop_perizinan.ui.loket.return_dialog import CompletionDialog

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop_perizinan.services.app import Services
-from desktop_perizinan.services.queries import CaseRow
+from desktop_perizinan.services.case_search import CaseRow
 from desktop_perizinan.ui.theme import set_role
 from desktop_perizinan.ui.widgets.form import focus_on_show
 from desktop_perizinan.ui.widgets.formatting import short_date

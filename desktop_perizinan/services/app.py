@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.engine import Database
-from desktop_perizinan.db.migrate import upgrade
+from desktop_perizinan.db.safe_migrate import migrate_with_backup
 from desktop_perizinan.db.models import Case, FormVersion
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.services import numbering
@@ -76,7 +76,8 @@ class Services:
         """Open (and migrate) a database, load the permit types, register books and versions."""
         db = Database(url)
         try:
-            upgrade(db.engine)
+            # Never migrate a database holding data without a verified backup first.
+            migrate_with_backup(url, engine=db.engine)
             office_file = forms_dir / "_kantor.toml"
             office_text = office_file.read_text(encoding="utf-8") if office_file.is_file() else ""
             services = cls(db, load_forms(forms_dir), clock=clock, office_text=office_text)

@@ -9,13 +9,13 @@ under test that is simply "a newer app" meeting "an older database".
 
 from __future__ import annotations
 
-import inspect
 import multiprocessing as mp
 import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, inspect as sa_inspect, select
+from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 
 from desktop_perizinan.db import migrate
 from desktop_perizinan.db.engine import Database, make_engine
@@ -210,17 +210,6 @@ def test_four_pcs_starting_the_new_version_at_once_migrate_once(old_database, tm
     assert schema(old_database) == (DUMMY, True, 2)
 
 
-def _wired() -> bool:
-    from desktop_perizinan.services.app import Services
-
-    return "migrate_with_backup" in inspect.getsource(Services.open)
-
-
-@pytest.mark.xfail(
-    not _wired(),
-    reason="LEAD: Services.open still calls migrate.upgrade; wire db.safe_migrate",
-    strict=True,
-)
 def test_opening_the_app_on_an_older_database_backs_it_up_first(
     old_database, tmp_path, monkeypatch, _private_backup_dir
 ):

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.engine import Database
-from desktop_perizinan.db.safe_migrate import migrate_with_backup
 from desktop_perizinan.db.models import Case, FormVersion
+from desktop_perizinan.db.safe_migrate import migrate_with_backup
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.services import numbering
 from desktop_perizinan.workflow.calendar import WorkCalendar

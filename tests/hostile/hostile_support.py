@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
+
 from lan_support import counts
+
+
+def errors_wired() -> bool:
+    """True once ``Database.transaction`` translates driver errors (db.errors)."""
+    from desktop_perizinan.db.engine import Database
+
+    return "database_errors" in inspect.getsource(Database.transaction)
 
 
 def assert_clear(error: BaseException) -> None:

@@ -16,6 +16,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hostile_support import errors_wired
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from desktop_perizinan import cli, cli_backup, cli_more
@@ -110,6 +111,15 @@ def expect_one_line(status: int, err: str) -> None:
 
 
 AUDIT_URLS = "cli.cmd_audit_verify opens the database without checking it first"
+WIRED = errors_wired()
+
+
+def until_wired(reason: str):
+    """A raw driver error that goes away once db.errors.database_errors is wired into
+    Database.transaction/reading (the lead's task): then the test must simply pass."""
+    return pytest.mark.xfail(
+        not WIRED, reason=f"BUG (core): {reason}", raises=DBAPIError, strict=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -127,28 +137,28 @@ AUDIT_URLS = "cli.cmd_audit_verify opens the database without checking it first"
             marks=bug(
                 f"{AUDIT_URLS}: 'audit verify' on a file that does not exist creates the "
                 "folders and an empty database, then fails with 'no such table' (raw)",
-                DBAPIError,
+                (DBAPIError, AssertionError),
             ),
         ),
         pytest.param(
             "{folder}",
             id="a-folder",
-            marks=bug(f"{AUDIT_URLS}: raw 'unable to open database file'", DBAPIError),
+            marks=until_wired(f"{AUDIT_URLS}: raw 'unable to open database file'"),
         ),
         pytest.param(
             "{garbage}",
             id="garbage-file",
-            marks=bug(f"{AUDIT_URLS}: raw 'file is not a database'", DBAPIError),
+            marks=until_wired(f"{AUDIT_URLS}: raw 'file is not a database'"),
         ),
         pytest.param(
             "{other}",
             id="another-apps-database",
-            marks=bug(f"{AUDIT_URLS}: raw 'no such table: audit_log'", DBAPIError),
+            marks=until_wired(f"{AUDIT_URLS}: raw 'no such table: audit_log'"),
         ),
         pytest.param(
             "postgresql://petugas:rahasia@127.0.0.1:1/perizinan",
             id="server-down",
-            marks=bug(f"{AUDIT_URLS}: raw psycopg 'connection refused'", DBAPIError),
+            marks=until_wired(f"{AUDIT_URLS}: raw psycopg 'connection refused'"),
         ),
     ],
 )

@@ -144,6 +144,9 @@ def _name(info: esign.CertificateInfo) -> str:
 
 
 def trust_root_columns(now: Callable[[], datetime]) -> tuple[Column[esign.CertificateInfo], ...]:
+    """The list's columns; validity is judged against the office clock (``services.now``),
+    so an expired CA shows red in the list before anyone wonders why imports are refused."""
+
     def validity(info: esign.CertificateInfo) -> str:
         text = f"{short_date(info.not_before.date())} s.d. {short_date(info.not_after.date())}"
         problem = validity_problem(info, now())

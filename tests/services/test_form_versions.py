@@ -5,6 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+from desktop_perizinan.errors import UserError
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.demo import DEMO_APPLICANTS, CaseDriver, create_demo_users
 
@@ -57,3 +60,37 @@ def test_running_case_keeps_its_version(db_url, tmp_path, clock):
         assert (new_step5.name, new_step5.standard) == ("Verifikasi berkas (revisi 2027)", "4 Jam")
     finally:
         second.close()
+
+
+def test_reload_forms_uses_new_files_for_new_cases_only(db_url, tmp_path, clock):
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS, forms)
+    services = Services.open(db_url, forms, clock=clock)
+    try:
+        users = create_demo_users(services)
+        driver = CaseDriver(services, users, clock)
+        old_case = driver.submit("DAIRI-LKS-ASING", DEMO_APPLICANTS[0])
+        path = forms / DAIRI_FILE
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(
+                'name = "Pemberian rekomendasi"', 'name = "Rekomendasi tim teknis (baru)"'
+            ),
+            encoding="utf-8",
+        )
+        reloaded = services.reload_forms()
+        assert reloaded is services.forms
+        new_case = driver.submit("DAIRI-LKS-ASING", DEMO_APPLICANTS[1])
+        for case_id in (old_case.case_id, new_case.case_id):
+            driver.run(case_id, stop_at="draf_izin")
+        names = [
+            next(t.name for t in services.queries.case(c).timeline if t.step_no == 8)
+            for c in (old_case.case_id, new_case.case_id)
+        ]
+        assert names == ["Pemberian rekomendasi", "Rekomendasi tim teknis (baru)"]
+        # A broken office file leaves the running configuration as it was.
+        (forms / "_kantor.toml").write_text("[roles\n", encoding="utf-8")
+        with pytest.raises(UserError):
+            services.reload_forms()
+        assert services.forms is reloaded
+    finally:
+        services.close()

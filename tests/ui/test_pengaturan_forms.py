@@ -143,9 +143,14 @@ def test_broken_copy_is_reported_with_file_and_line(
 
 
 def test_reload_shows_what_changed_without_touching_running_types(
-    qtbot: QtBot, office: tuple[Services, dict[str, Actor]], folder: Path
+    qtbot: QtBot,
+    office: tuple[Services, dict[str, Actor]],
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Services that cannot swap their permit types: the tab shows what changed on disk."""
     services, users = office
+    monkeypatch.setattr(services, "reload_forms", None)
     tab = show_tab(qtbot, services, users["admin"], folder)
     before = services.forms
     # On disk: one file edited, one new (broken), one removed.

@@ -267,7 +267,7 @@ def run_letter(
     def sign(dialog: StepDialog) -> None:
         form = dialog.form
         assert isinstance(form, SignForm)
-        assert not form.electronic.isEnabled() and form.electronic.toolTip()
+        assert form.electronic.isEnabled()  # pyHanko is installed: both ways are offered
         desk.save(dialog)  # not confirmed yet: refused beside the checkbox, nothing sent
         assert dialog.result is None and form.boxes["konfirmasi"].error
         desk.tick(form.confirm)

@@ -1,8 +1,9 @@
 """The ``perizinan`` command: start the app, or one of the verbs below.
 
 Every verb takes ``--db URL`` (else ``PERIZINAN_DB_URL``, else the SQLite file in the user's
-data folder), answers ``--help``, and exits non-zero with a one-line Indonesian reason on
-failure. Heavy libraries are imported inside the verbs so ``--help`` stays instant.
+data folder), before or after the verb, answers ``--help``, and exits non-zero with a one-line
+Indonesian reason on failure. Heavy libraries are imported inside the verbs so ``--help``
+stays instant.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ def _forms_dir(value: str | None) -> Path:
     return Path(value) if value else DEFAULT_FORMS_DIR
 
 
+def _option(args: argparse.Namespace, name: str) -> str | None:
+    """``--db`` or ``--forms``, given before or after the verb (see :func:`build_parser`)."""
+    return getattr(args, name, None)
+
+
 def cmd_forms_check(args: argparse.Namespace) -> int:
     from desktop_perizinan.workflow.check import run_check
 
@@ -35,28 +41,38 @@ def cmd_forms_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop_perizinan.db.errors import check_url, database_errors, describe_url
     from desktop_perizinan.services.app import Services
     from desktop_perizinan.services.demo import demo_clock, run_demo, write_outputs
 
+    db = _option(args, "db")
+    if db:
+        check_url(db)  # before anything is made on disk
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    url = args.db or f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
-    if not args.db:
+    if out.exists() and not out.is_dir():
+        raise UserError(f"'{out}' adalah berkas, bukan folder; pilih folder keluaran lain.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"Folder keluaran '{out}' tidak dapat dibuat: {exc.strerror}.") from exc
+    url = db or f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
+    if not db:
         (out / "demo.sqlite3").unlink(missing_ok=True)
         for suffix in ("-wal", "-shm"):
             (out / f"demo.sqlite3{suffix}").unlink(missing_ok=True)
     clock = demo_clock()
-    services = Services.open(url, _forms_dir(args.forms), clock=clock)
-    try:
-        if services.users.any_user():
-            raise UserError(
-                "Demo membutuhkan basis data baru yang kosong; basis data ini sudah berisi "
-                "pengguna. Pilih --db lain atau hapus --db agar dibuat di folder keluaran."
-            )
-        summary = run_demo(services, clock)
-        written = write_outputs(services, out)
-    finally:
-        services.close()
+    with database_errors(describe_url(url)):
+        services = Services.open(url, _forms_dir(_option(args, "forms")), clock=clock)
+        try:
+            if services.users.any_user():
+                raise UserError(
+                    "Demo membutuhkan basis data baru yang kosong; basis data ini sudah berisi "
+                    "pengguna. Pilih --db lain atau hapus --db agar dibuat di folder keluaran."
+                )
+            summary = run_demo(services, clock)
+            written = write_outputs(services, out)
+        finally:
+            services.close()
     print(f"Basis data demo : {url}")
     print(
         f"Permohonan      : {summary.cases} ({summary.issued} izin terbit, "
@@ -72,14 +88,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from desktop_perizinan.db.engine import Database, resolve_url
+    from desktop_perizinan.db.errors import check_url, database_errors, describe_url
     from desktop_perizinan.services.audit import verify_chain
 
-    db = Database(resolve_url(args.db))
-    try:
-        with db.reading() as session:
-            report = verify_chain(session)
-    finally:
-        db.dispose()
+    url = resolve_url(_option(args, "db"))
+    # Only reads: a SQLite file that is not there is an error, not a new empty database (and
+    # its folders) made by the attempt; a folder, a non-SQLite file, a malformed URL are
+    # refused before connecting, and what only the connection reveals (another application's
+    # database, a server that is down) becomes one Indonesian line.
+    parsed = check_url(url, must_exist=True)
+    with database_errors(describe_url(parsed)):
+        db = Database(url)
+        try:
+            with db.reading() as session:
+                report = verify_chain(session)
+        finally:
+            db.dispose()
     if report.ok:
         print(f"Log audit utuh: {report.entries} entri, rantai hash cocok.")
         return 0
@@ -92,22 +116,35 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def cmd_app(args: argparse.Namespace) -> int:
     from desktop_perizinan.ui.launch import launch
 
-    return launch(db_url=args.db, forms_dir=_forms_dir(args.forms))
+    return launch(db_url=_option(args, "db"), forms_dir=_forms_dir(_option(args, "forms")))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(default: object) -> argparse.ArgumentParser:
+    """``--db`` and ``--forms``, as a parent parser."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
         metavar="URL",
+        default=default,
         help="URL basis data (sqlite:///berkas.sqlite3 atau postgresql://...); "
         "bawaan: PERIZINAN_DB_URL, lalu SQLite di folder data pengguna",
     )
-    common.add_argument("--forms", metavar="DIR", help="folder jenis izin (bawaan: forms/)")
+    common.add_argument(
+        "--forms", metavar="DIR", default=default, help="folder jenis izin (bawaan: forms/)"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # The top-level parser sets --db/--forms (None when absent). The verbs take them too,
+    # with default=SUPPRESS: a subparser's default would otherwise overwrite the value given
+    # before the verb, and 'perizinan --db URL audit verify' would silently use the default
+    # database (creating it) instead of URL.
+    common = _common_options(argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="perizinan",
         description="Perizinan Desktop — aplikasi back-office DPMPTSP. Tanpa perintah: buka aplikasi.",
-        parents=[common],
+        parents=[_common_options(None)],
     )
     parser.set_defaults(handler=cmd_app)
     verbs = parser.add_subparsers(title="perintah", metavar="PERINTAH")
@@ -133,9 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(handler=cmd_audit_verify)
 
-    from desktop_perizinan import cli_more, cli_verify
+    from desktop_perizinan import cli_backup, cli_more, cli_verify
 
     cli_verify.register(verbs, common)
+    cli_backup.register(verbs, common)
     cli_more.register(verbs, common)
     return parser
 

@@ -78,9 +78,17 @@ class Services:
         try:
             # Never migrate a database holding data without a verified backup first.
             migrate_with_backup(url, engine=db.engine)
+            # The loader judges _kantor.toml first (not UTF-8, not TOML: its message, raised
+            # by __init__); only a usable file is read again, as before, for the snapshots,
+            # and a decoding error cannot escape even if the file changed in between.
+            forms = load_forms(forms_dir)
             office_file = forms_dir / "_kantor.toml"
-            office_text = office_file.read_text(encoding="utf-8") if office_file.is_file() else ""
-            services = cls(db, load_forms(forms_dir), clock=clock, office_text=office_text)
+            office_text = (
+                office_file.read_text(encoding="utf-8", errors="replace")
+                if forms.office is not None
+                else ""
+            )
+            services = cls(db, forms, clock=clock, office_text=office_text)
             services.forms_dir = forms_dir
             services.sync_configuration()
         except BaseException:

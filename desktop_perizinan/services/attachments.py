@@ -6,6 +6,8 @@ The bytes live in the database so that every PC of a LAN install reaches them.
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -16,6 +18,11 @@ from desktop_perizinan.db.models import Attachment, AttachmentBlob
 from desktop_perizinan.errors import ValidationError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: The length of ``Attachment.file_name``.
+MAX_NAME = 300
+#: A PDF ends with ``%%EOF``; readers look for it in the last KB (junk or a comment after it
+#: is common and harmless).
+_PDF_TAIL = 1024
 
 #: magic bytes -> (mime, label, extensions the name may carry)
 _SIGNATURES: tuple[tuple[bytes, str, str, tuple[str, ...]], ...] = (
@@ -33,17 +40,44 @@ class AttachmentIn:
 
 
 def sniff(data: bytes) -> tuple[str, str, tuple[str, ...]] | None:
-    """(mime, label, extensions) judged from the first bytes, or None when not accepted."""
-    head = data[:1024]
+    """(mime, label, extensions) judged from the content, or None when not accepted.
+
+    The magic bytes must stand at the very start (a Windows program starts with ``MZ`` and
+    may carry ``%PDF-`` a few bytes in), and a PDF must also end like one (``%%EOF`` in its
+    last KB): a PDF header glued in front of a program or of a truncated download is not a
+    document anyone can open.
+    """
     for magic, mime, label, extensions in _SIGNATURES:
-        if head.startswith(magic) or (mime == "application/pdf" and magic in head):
+        if data.startswith(magic):
+            if mime == "application/pdf" and b"%%EOF" not in data[-_PDF_TAIL:]:
+                return None
             return mime, label, extensions
     return None
 
 
+def clean_file_name(raw: str) -> str:
+    """The name an attachment is stored (and later saved) under: no folders, no control or
+    invisible format characters (NUL, direction overrides that disguise an extension), at
+    most :data:`MAX_NAME` characters with its extension kept.
+
+    Folders are stripped at both ``/`` and ``\\`` whatever the PC this runs on: the name
+    came from another PC and will be saved on Windows, where ``..\\..\\x.pdf`` is a path.
+    Leading dots go too (``..``, or a name hidden on Linux). A long name loses the end of
+    its stem, not its extension, so it still opens with the right program.
+    """
+    text = "".join(c for c in raw if unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
+    name = re.split(r"[/\\]", text)[-1].strip().lstrip(".").strip() or "lampiran"
+    if len(name) > MAX_NAME:
+        stem, dot, suffix = name.rpartition(".")
+        if not stem or len(suffix) > 10:  # no extension to keep
+            stem, dot, suffix = name, "", ""
+        name = stem[: MAX_NAME - len(dot + suffix)].rstrip() + dot + suffix
+    return name
+
+
 def check_attachment(item: AttachmentIn, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Return the mime type, or raise a clear Indonesian message."""
-    name = PurePath(item.file_name).name or "lampiran"
+    name = clean_file_name(item.file_name)
     if not item.data:
         raise ValidationError(f"Berkas '{name}' kosong.", "lampiran")
     if len(item.data) > max_bytes:
@@ -53,6 +87,12 @@ def check_attachment(item: AttachmentIn, max_bytes: int = DEFAULT_MAX_BYTES) -> 
             "lampiran",
         )
     found = sniff(item.data)
+    if found is None and item.data.startswith(b"%PDF-"):
+        raise ValidationError(
+            f"Berkas '{name}' bukan PDF yang utuh (akhir berkasnya tidak ada). Simpan atau "
+            "pindai ulang berkas itu.",
+            "lampiran",
+        )
     if found is None:
         raise ValidationError(
             f"Berkas '{name}' bukan PDF, JPG atau PNG (isi berkas diperiksa, bukan namanya).",
@@ -90,7 +130,7 @@ def store_attachment(
         case_id=case_id,
         step_record_id=step_record_id,
         requirement_code=item.requirement_code,
-        file_name=PurePath(item.file_name).name[:300],
+        file_name=clean_file_name(item.file_name),
         mime=mime,
         size=len(item.data),
         sha256=digest,

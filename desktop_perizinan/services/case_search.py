@@ -33,6 +33,7 @@ from desktop_perizinan.errors import NotFound, ValidationError
 from desktop_perizinan.services import numbering
 from desktop_perizinan.workflow.definition import Action, CaseStatus, DocumentKind, PermitType
 from desktop_perizinan.workflow.placeholders import fill
+from desktop_perizinan.workflow.validators import drop_control_characters
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -58,7 +59,10 @@ class CaseFilters:
     sort: SortKey = "newest"
 
     def words(self) -> list[str]:
-        return " ".join(self.text.lower().split()).split()
+        """The search words, lower case. Control characters are dropped first: a barcode
+        scanner configured with a NUL or another control suffix must still find the case,
+        and a NUL would end FTS5's query string early (SQLite) or be refused (PostgreSQL)."""
+        return drop_control_characters(" ".join(self.text.split())).lower().split()
 
 
 @dataclass(frozen=True)

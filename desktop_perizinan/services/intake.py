@@ -30,7 +30,15 @@ from desktop_perizinan.workflow.definition import (
     Requirement,
 )
 from desktop_perizinan.workflow.paths import service_total
-from desktop_perizinan.workflow.validators import clean_field, clean_name, clean_phone, parse_nik
+from desktop_perizinan.workflow.validators import (
+    LINE_BREAKS,
+    clean_address,
+    clean_field,
+    clean_name,
+    clean_phone,
+    has_control_characters,
+    parse_nik,
+)
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -89,6 +97,13 @@ def search_text(*parts: str | None) -> str:
     return " ".join(p.lower() for p in parts if p)
 
 
+def check_note(note: str) -> None:
+    """The counter's note is printed on the resi or the klarifikasi and stored with the step:
+    refuse control characters (PostgreSQL refuses a NUL with a raw error at save time)."""
+    if has_control_characters(note, LINE_BREAKS):
+        raise ValidationError("Catatan berisi karakter yang tidak dapat dicetak.", "catatan")
+
+
 class IntakeService:
     def __init__(self, services: Services) -> None:
         self._s = services
@@ -133,9 +148,17 @@ class IntakeService:
         except ValidationError as exc:
             errors["nama"] = exc.message
         try:
+            clean_address(request.address)
+        except ValidationError as exc:
+            errors["alamat"] = exc.message
+        try:
             clean_phone(request.phone)
         except ValidationError as exc:
             errors["telepon"] = exc.message
+        try:
+            check_note(request.note)
+        except ValidationError as exc:
+            errors["catatan"] = exc.message
         if request.channel not in CHANNELS:
             errors["kanal"] = "Kanal harus loket atau daring."
         elif request.channel not in pt.channels:
@@ -237,6 +260,7 @@ class IntakeService:
         """The applicant came back with what was missing: tick it, and continue the file."""
         now = self._s.now()
         limit = self._s.settings.attachment_limit_bytes()
+        check_note(note)
         for item in attachments:
             check_attachment(item, limit)
         with self._s.db.transaction() as session:
@@ -294,7 +318,7 @@ class IntakeService:
             applicant = Applicant(nik=nik, name=name, created_at=now, updated_at=now)
             session.add(applicant)
         applicant.name = name
-        applicant.address = request.address.strip() or applicant.address or ""
+        applicant.address = clean_address(request.address) or applicant.address or ""
         applicant.phone = phone or applicant.phone or ""
         applicant.email = request.email.strip() or applicant.email or ""
         applicant.updated_at = now

@@ -12,6 +12,7 @@ from desktop_perizinan.errors import NotFound, PermissionDenied, ValidationError
 from desktop_perizinan.services import audit
 from desktop_perizinan.services.actor import ADMIN_ROLE, SYSTEM, Actor
 from desktop_perizinan.services.passwords import check_password, hash_password, password_problem
+from desktop_perizinan.workflow.validators import has_control_characters
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -72,6 +73,9 @@ class UserService:
         ):
             if len(" ".join(value.split())) > MAX_LENGTHS[name]:
                 raise ValidationError(f"Paling banyak {MAX_LENGTHS[name]} karakter.", name)
+            # Printed on letters and paraf sheets; PostgreSQL refuses a NUL with a raw error.
+            if has_control_characters(" ".join(value.split())):
+                raise ValidationError("Berisi karakter yang tidak dapat dicetak.", name)
         nip = check_nip(nip)
         problem = password_problem(password)
         if problem:

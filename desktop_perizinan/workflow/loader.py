@@ -359,11 +359,27 @@ class _Reader:
 
 
 def _parse_toml(text: str, file_name: str) -> dict[str, Any]:
-    """``tomllib.loads`` with its error turned into an Indonesian problem with a line."""
+    """``tomllib.loads`` with its error turned into an Indonesian problem with a line.
+
+    ``tomllib`` parses nested arrays and inline tables recursively, so a value nested a few
+    hundred levels deep (``[[[[...``) raises ``RecursionError`` instead of a TOML error; it is
+    one bad file like any other, never a crash of ``forms check`` or of the app's start.
+    """
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FormFileError([_syntax_problem(str(exc), text, file_name)]) from None
+    except RecursionError:
+        raise FormFileError(
+            [
+                FormProblem(
+                    file_name,
+                    0,
+                    "berkas terlalu bertingkat: daftar [ ] atau tabel { } bersarang terlalu dalam",
+                    "tulis daftar dan tabel paling banyak beberapa tingkat",
+                )
+            ]
+        ) from None
 
 
 _SYNTAX_HINTS: tuple[tuple[str, str, str], ...] = (

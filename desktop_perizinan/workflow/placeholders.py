@@ -9,6 +9,7 @@ the same lists, so what passes the check is exactly what can be filled in.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Mapping
 
@@ -35,8 +36,19 @@ REJECTION_ONLY_PLACEHOLDERS: frozenset[str] = frozenset({"alasan"})
 #: What a numbering pattern may contain; ``urut`` (the counter) is mandatory.
 NUMBERING_PLACEHOLDERS: frozenset[str] = frozenset({"urut", "tahun", "bulan", "bulan_romawi"})
 
+#: The longest number a pattern may give: ``permohonan.reg_number`` is VARCHAR(80) (agenda
+#: and permit numbers are 120), and any book may be chosen as the registration book.
+MAX_NUMBER_LENGTH = 80
+#: The counter a pattern is tried with: room for five-digit counters.
+_SAMPLE_SEQUENCE = 99_999
+
 _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _FORMATTER = string.Formatter()
+#: The format-spec mini-language: [[fill]align][sign][z][#][0][width][grouping][.precision][type]
+_FORMAT_SPEC = re.compile(
+    r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?[a-zA-Z%]?",
+    re.DOTALL,
+)
 
 
 def placeholder_names(text: str) -> list[tuple[str, str]]:
@@ -81,7 +93,12 @@ def format_number(pattern: str, sequence: int, when: dt.date) -> str:
 
 
 def check_number_pattern(pattern: str) -> str | None:
-    """Why ``pattern`` cannot number documents, in Indonesian; ``None`` when it is fine."""
+    """Why ``pattern`` cannot number documents, in Indonesian; ``None`` when it is fine.
+
+    Besides the placeholders, its numbers must fit the database column
+    (:data:`MAX_NUMBER_LENGTH`): a longer one loads fine and then fails, raw, at the desk that
+    takes the number (PostgreSQL) or is written whole into the agenda book (SQLite).
+    """
     try:
         names = placeholder_names(pattern)
     except ValueError as exc:
@@ -92,10 +109,30 @@ def check_number_pattern(pattern: str) -> str | None:
         return f"pola nomor memuat isian yang tidak dikenal: {listed}"
     if not any(name == "urut" for name, _spec in names):
         return "pola nomor tidak memuat {urut} (nomor urut)"
+    invalid = "format isian pada pola nomor tidak sah (contoh yang benar: {urut:04})"
+    too_long = (
+        f"nomor yang dihasilkan pola ini bisa lebih dari {MAX_NUMBER_LENGTH} karakter (batas "
+        "panjang nomor); pendekkan pola atau lebar isiannya"
+    )
+    # Widths and precisions first, without formatting: '{urut:>100000000}' would build a
+    # 100 MB string just to be measured (and a huge digit string cannot even be an int).
+    for _name, spec in names:
+        match = _FORMAT_SPEC.fullmatch(spec)
+        if match is None:
+            return invalid
+        for digits in (match["width"], match["precision"]):
+            significant = (digits or "").lstrip("0")
+            if len(significant) > 3 or int(significant or 0) > MAX_NUMBER_LENGTH:
+                return too_long
     try:
-        format_number(pattern, 1, dt.date(2024, 1, 1))
+        longest = max(
+            len(format_number(pattern, _SAMPLE_SEQUENCE, dt.date(2024, month, 1)))
+            for month in (8, 12)  # the longest month in Roman numerals (VIII) and in digits
+        )
     except (ValueError, TypeError, KeyError, IndexError):
-        return "format isian pada pola nomor tidak sah (contoh yang benar: {urut:04})"
+        return invalid
+    if longest > MAX_NUMBER_LENGTH:
+        return f"{too_long} (contoh: {longest} karakter)"
     return None
 
 

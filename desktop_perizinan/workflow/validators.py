@@ -7,13 +7,56 @@ Bahasa Indonesia that the screen shows beside the field.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from desktop_perizinan.errors import ValidationError
 from desktop_perizinan.workflow.definition import FieldType, FormField
 
-_DIGITS = re.compile(r"\D")
+_DIGITS = re.compile(r"\D", re.ASCII)
+
+#: The longest address accepted: two or three lines of a letter's addressee block. Without a
+#: limit a pasted document ends in the Text column and then breaks the resi's layout.
+MAX_ADDRESS = 500
+
+#: Whitespace that may stand in free text (an address or a field pasted from several lines).
+LINE_BREAKS = "\t\n\r"
+
+
+#: Unicode categories of control characters (C0, DEL, C1) and of lone surrogates.
+_CONTROL = ("Cc", "Cs")
+
+
+def has_control_characters(text: str, allowed: str = "") -> bool:
+    """True when ``text`` holds a control character (C0, DEL, C1) or a lone surrogate that is
+    not in ``allowed``.
+
+    They come from a broken paste or a misconfigured barcode scanner, are invisible on screen
+    and paper, and PostgreSQL refuses NUL in text outright (a raw error at save time; a lone
+    surrogate cannot even be encoded), so every free-text value is checked with this before
+    it is stored.
+    """
+    return any(unicodedata.category(c) in _CONTROL and c not in allowed for c in text)
+
+
+def drop_control_characters(text: str) -> str:
+    """``text`` without the characters :func:`has_control_characters` finds: for input that
+    is only looked up, never stored (a search box), where refusing would help nobody."""
+    return "".join(c for c in text if unicodedata.category(c) not in _CONTROL)
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with every Unicode decimal digit (Arabic-Indic, fullwidth, ...) as its ASCII
+    digit; other characters unchanged.
+
+    ``str.isdigit``, ``int`` and the regex ``\\d`` take any script's digits, so a NIK typed
+    with a fullwidth or Arabic-Indic keyboard layout would otherwise be stored in those digits
+    and never match the same NIK typed in ASCII.
+    """
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
 @dataclass(frozen=True)
@@ -27,11 +70,16 @@ class NikInfo:
 
 
 def parse_nik(text: str) -> NikInfo:
-    """Validate a NIK: 16 digits, a real date in positions 7–12 (day + 40 for women)."""
-    nik = text.strip().replace(" ", "").replace(".", "")
+    """Validate a NIK: 16 digits, a real date in positions 7–12 (day + 40 for women).
+
+    Digits of other scripts are read as their ASCII digits, so the stored NIK is always 16
+    ASCII digits; anything else that ``isdigit`` accepts (superscripts, circled digits) is
+    refused.
+    """
+    nik = ascii_digits(text.strip().replace(" ", "").replace(".", ""))
     if not nik:
         raise ValidationError("NIK wajib diisi.", "nik")
-    if not nik.isdigit() or len(nik) != 16:
+    if not (nik.isascii() and nik.isdigit()) or len(nik) != 16:
         raise ValidationError(f"NIK harus 16 angka (sekarang {len(nik)} karakter).", "nik")
     if nik[:2] in ("00",) or int(nik[:2]) < 11:
         raise ValidationError("Kode provinsi pada NIK (2 angka pertama) tidak dikenal.", "nik")
@@ -62,10 +110,10 @@ def sex_mismatch_warning(info: NikInfo, female: bool | None) -> str | None:
 
 def clean_phone(text: str, field: str = "telepon") -> str:
     """Indonesian phone numbers: 08…, +62…, 62…, or a landline with area code; 9–15 digits."""
-    raw = text.strip()
+    raw = ascii_digits(text.strip())
     if not raw:
         return ""
-    if re.search(r"[^\d\s+()\-.]", raw):
+    if re.search(r"[^0-9\s+()\-.]", raw):
         raise ValidationError("Nomor telepon hanya boleh berisi angka, spasi, +, - dan ( ).", field)
     digits = _DIGITS.sub("", raw)
     if raw.startswith("+"):
@@ -83,7 +131,7 @@ def clean_phone(text: str, field: str = "telepon") -> str:
 
 def clean_npwp(text: str, field: str = "npwp") -> str:
     """NPWP: 15 digits (old format, 99.999.999.9-999.999) or 16 digits (NIK-based)."""
-    digits = _DIGITS.sub("", text)
+    digits = _DIGITS.sub("", ascii_digits(text))
     if len(digits) not in (15, 16):
         raise ValidationError("NPWP harus 15 atau 16 angka.", field)
     if len(digits) == 15:
@@ -94,6 +142,7 @@ def clean_npwp(text: str, field: str = "npwp") -> str:
 
 def clean_nib(text: str, field: str = "nib") -> str:
     """NIB from OSS: 13 digits."""
+    text = ascii_digits(text)
     digits = _DIGITS.sub("", text)
     if len(digits) != 13 or digits != text.strip().replace(" ", ""):
         raise ValidationError("NIB harus 13 angka.", field)
@@ -120,10 +169,12 @@ def clean_field(spec: FormField, value: object) -> str:
         return ""
     if len(text) > 2000:
         raise ValidationError(f"{spec.label} terlalu panjang (maksimal 2.000 karakter).", spec.key)
+    if has_control_characters(text, LINE_BREAKS):
+        raise ValidationError(f"{spec.label} berisi karakter yang tidak dapat dicetak.", spec.key)
     match spec.type:
         case FieldType.NUMBER:
-            cleaned = text.replace(".", "").replace(",", "")
-            if not cleaned.lstrip("-").isdigit():
+            cleaned = ascii_digits(text).replace(".", "").replace(",", "")
+            if not cleaned.lstrip("-").isdecimal():
                 raise ValidationError(f"{spec.label} harus berupa angka.", spec.key)
             return cleaned
         case FieldType.DATE:
@@ -156,6 +207,17 @@ def clean_name(text: str, field: str = "nama") -> str:
         raise ValidationError("Nama wajib diisi.", field)
     if len(name) > 300:
         raise ValidationError("Nama terlalu panjang (maksimal 300 karakter).", field)
-    if any(ord(c) < 32 for c in name):
+    if has_control_characters(name):
         raise ValidationError("Nama berisi karakter yang tidak dapat dicetak.", field)
     return name
+
+
+def clean_address(text: str, field: str = "alamat") -> str:
+    """An address: optional, at most :data:`MAX_ADDRESS` characters, no control characters
+    (line breaks and tabs are allowed; they are only whitespace on the printed page)."""
+    address = text.strip()
+    if len(address) > MAX_ADDRESS:
+        raise ValidationError(f"Alamat terlalu panjang (maksimal {MAX_ADDRESS} karakter).", field)
+    if has_control_characters(address, LINE_BREAKS):
+        raise ValidationError("Alamat berisi karakter yang tidak dapat dicetak.", field)
+    return address

@@ -16,8 +16,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hostile_support import errors_wired
-from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from desktop_perizinan import cli, cli_backup, cli_more
 
@@ -110,56 +108,16 @@ def expect_one_line(status: int, err: str) -> None:
     assert "Traceback" not in err
 
 
-AUDIT_URLS = "cli.cmd_audit_verify opens the database without checking it first"
-WIRED = errors_wired()
-
-
-def until_wired(reason: str):
-    """A raw driver error that goes away once db.errors.database_errors is wired into
-    Database.transaction/reading (the lead's task): then the test must simply pass."""
-    return pytest.mark.xfail(
-        not WIRED, reason=f"BUG (core): {reason}", raises=DBAPIError, strict=True
-    )
-
-
 @pytest.mark.parametrize(
     "db",
     [
         pytest.param("mysql://root@localhost/perizinan", id="unsupported"),
-        pytest.param(
-            "bukan-url",
-            id="not-a-url",
-            marks=bug(f"{AUDIT_URLS}: SQLAlchemy's ArgumentError escapes", ArgumentError),
-        ),
-        pytest.param(
-            "{missing}",
-            id="missing-file",
-            marks=bug(
-                f"{AUDIT_URLS}: 'audit verify' on a file that does not exist creates the "
-                "folders and an empty database, then fails with 'no such table' (raw)",
-                (DBAPIError, AssertionError),
-            ),
-        ),
-        pytest.param(
-            "{folder}",
-            id="a-folder",
-            marks=until_wired(f"{AUDIT_URLS}: raw 'unable to open database file'"),
-        ),
-        pytest.param(
-            "{garbage}",
-            id="garbage-file",
-            marks=until_wired(f"{AUDIT_URLS}: raw 'file is not a database'"),
-        ),
-        pytest.param(
-            "{other}",
-            id="another-apps-database",
-            marks=until_wired(f"{AUDIT_URLS}: raw 'no such table: audit_log'"),
-        ),
-        pytest.param(
-            "postgresql://petugas:rahasia@127.0.0.1:1/perizinan",
-            id="server-down",
-            marks=until_wired(f"{AUDIT_URLS}: raw psycopg 'connection refused'"),
-        ),
+        pytest.param("bukan-url", id="not-a-url"),
+        pytest.param("{missing}", id="missing-file"),
+        pytest.param("{folder}", id="a-folder"),
+        pytest.param("{garbage}", id="garbage-file"),
+        pytest.param("{other}", id="another-apps-database"),
+        pytest.param("postgresql://petugas:rahasia@127.0.0.1:1/perizinan", id="server-down"),
     ],
 )
 def test_audit_verify_with_a_bad_db(run, places, tmp_path, db):
@@ -170,12 +128,6 @@ def test_audit_verify_with_a_bad_db(run, places, tmp_path, db):
     assert snapshot(tmp_path) == before
 
 
-@bug(
-    "cli.build_parser gives every subparser the same parent with --db (default None), so "
-    "'perizinan --db URL audit verify' silently ignores URL and opens the default database "
-    "in the user's data folder (creating it). Give the subparsers' --db default=SUPPRESS",
-    raises=(AssertionError, DBAPIError),
-)
 def test_db_given_before_the_verb_is_not_ignored(run, places, _no_real_user_folders):
     status, _out, err = run("--db", places["missing"], "audit", "verify")
     expect_one_line(status, err)
@@ -188,21 +140,8 @@ def test_db_given_before_the_verb_is_not_ignored(run, places, _no_real_user_fold
     [
         pytest.param(("forms", "check", "{tmp}/tidak-ada"), "tidak ditemukan", id="missing-dir"),
         pytest.param(("forms", "check", "{file}"), "tidak ditemukan", id="a-file"),
-        pytest.param(
-            ("demo", "--out", "{file}"),
-            "",
-            id="demo-out-is-a-file",
-            marks=bug(
-                "cli.cmd_demo calls out.mkdir() on an existing file: raw FileExistsError",
-                OSError,
-            ),
-        ),
-        pytest.param(
-            ("demo", "--out", "{tmp}/keluar", "--db", "bukan-url"),
-            "",
-            id="demo-bad-db",
-            marks=bug("cli.cmd_demo: ArgumentError escapes for a malformed --db", ArgumentError),
-        ),
+        pytest.param(("demo", "--out", "{file}"), "", id="demo-out-is-a-file"),
+        pytest.param(("demo", "--out", "{tmp}/keluar", "--db", "bukan-url"), "", id="demo-bad-db"),
         pytest.param(
             ("demo", "--out", "{tmp}/keluar", "--forms", "{tmp}/tidak-ada"),
             "",
@@ -246,7 +185,6 @@ def test_forms_check_reports_bad_files_and_exits_1(run, places):
     assert "Jenis izin dimuat (3)" in out  # the good ones still load
 
 
-@bug("RecursionError from tomllib escapes the loader (see test_hostile_forms)", RecursionError)
 def test_forms_check_with_a_deeply_nested_file(run, places):
     (Path(places["bad_forms"]) / "dalam.toml").write_text(
         "a = " + "[" * 5000 + "]" * 5000, encoding="utf-8"

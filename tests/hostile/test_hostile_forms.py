@@ -102,12 +102,6 @@ def test_ten_megabytes(forms):
         pytest.param("a = " + "{ b = " * 3000 + "1" + " }" * 3000, id="inline-tables"),
     ],
 )
-@bug(
-    "a deeply nested TOML value makes tomllib raise RecursionError, which "
-    "workflow.loader._parse_toml does not catch: load_forms, 'perizinan forms check' and the "
-    "app's start crash on one bad file instead of reporting it",
-    raises=RecursionError,
-)
 def test_deeply_nested_toml(forms, text):
     (forms / "zz-dalam.toml").write_text(text, "utf-8")
     assert_only_that_file_fails(forms, "zz-dalam.toml")
@@ -161,25 +155,8 @@ def test_placeholders_in_the_wording(forms, placeholder):
         pytest.param("{urut[0]}", id="index"),
         pytest.param("556/NIK/{tahun}", id="no-urut"),
         pytest.param("{urut:Z}", id="bad-spec"),
-        pytest.param(
-            "{urut:>100000000}",
-            id="100-MB-number",
-            marks=bug(
-                "placeholders.check_number_pattern formats a test number with the pattern "
-                "and accepts it whatever its length: '{urut:>100000000}' builds a 100 MB "
-                "string at every load and would be written into the agenda book"
-            ),
-        ),
-        pytest.param(
-            "556/{urut:0150}/NIK/{tahun}",
-            id="longer-than-the-column",
-            marks=bug(
-                "a pattern whose numbers are longer than the database column (VARCHAR 120 "
-                "for agenda numbers, 80 for registration numbers) loads fine; on PostgreSQL "
-                "the permit then cannot be numbered (raw DataError at the Kasubbag's desk). "
-                "The loader should refuse patterns whose numbers can exceed the column"
-            ),
-        ),
+        pytest.param("{urut:>100000000}", id="100-MB-number"),
+        pytest.param("556/{urut:0150}/NIK/{tahun}", id="longer-than-the-column"),
     ],
 )
 def test_numbering_patterns(forms, pattern):
@@ -229,16 +206,7 @@ def test_the_app_starts_without_the_broken_types(forms, db_url):
     [
         pytest.param(b"roles = [[[\n", id="toml-error"),
         pytest.param(b"", id="empty"),
-        pytest.param(
-            "# kantor\n".encode("utf-16"),
-            id="utf16-notepad",
-            marks=bug(
-                "Services.open reads _kantor.toml with read_text('utf-8') before load_forms "
-                "judges it, so a file saved as 'Unicode' by Windows Notepad (UTF-16) crashes "
-                "the start with a raw UnicodeDecodeError instead of the loader's message",
-                raises=UnicodeDecodeError,
-            ),
-        ),
+        pytest.param("# kantor\n".encode("utf-16"), id="utf16-notepad"),
     ],
 )
 def test_a_broken_office_file_stops_the_start_with_a_message(forms, sqlite_url, content):

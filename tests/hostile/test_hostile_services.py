@@ -157,21 +157,8 @@ def test_bad_niks_are_refused(office, value):
 @pytest.mark.parametrize(
     "value",
     [
-        pytest.param(
-            "٣٥١٤٠٢١٨٠٤٨٥٠١٠١",
-            id="arabic-indic",
-            marks=bug(
-                "workflow.validators.parse_nik accepts Arabic-Indic digits (str.isdigit and "
-                "int() take any Unicode digit) and stores the NIK in them; the applicant is "
-                "then not found by the ASCII NIK, and a second applicant row is made for the "
-                "same person. Normalise to ASCII (unicodedata.digit) or refuse."
-            ),
-        ),
-        pytest.param(
-            "３５１４０２１８０４８５０１０１",
-            id="fullwidth",
-            marks=bug("parse_nik accepts fullwidth digits and stores them as typed (see above)"),
-        ),
+        pytest.param("٣٥١٤٠٢١٨٠٤٨٥٠١٠١", id="arabic-indic"),
+        pytest.param("３５１４０２１８０４８５０１０１", id="fullwidth"),
         pytest.param("3514 0218.0485 0101", id="spaces-and-dots"),
     ],
 )
@@ -185,31 +172,12 @@ def test_a_nik_in_other_digits_is_stored_in_ascii_or_refused(office, value):
 # ---------------------------------------------------------------------------- control characters
 
 
-def test_nul_in_an_address_is_refused_or_dropped(office, request):
-    url, _services, _users = office
-    pg_bug(
-        request,
-        url,
-        "a NUL character in the address (or any free-text field, the note, an attachment "
-        "name) reaches PostgreSQL, which refuses it with a raw DataError; the intake is lost "
-        "with a traceback. Refuse control characters with a field message, as clean_name does.",
-    )
-    if url.startswith("sqlite"):
-        request.applymarker(
-            bug("a NUL character in the address is stored as is on SQLite (see the PG case)")
-        )
+def test_nul_in_an_address_is_refused_or_dropped(office):
     _result, refused = submit(office, address="Jl. Raya\x00 Raci")
     if refused is None:
         assert "\x00" not in stored_applicant(office).address
 
 
-@pytest.mark.xfail(
-    reason="BUG (core): an address of 60,000 characters passes validation (no length limit) "
-    "and then reportlab raises LayoutError while rendering the resi; the clerk gets a raw "
-    "error instead of 'Alamat terlalu panjang'",
-    raises=Exception,
-    strict=True,
-)
 def test_an_absurdly_long_address_gets_a_clear_message(office):
     result, refused = submit(office, address="Jl. Panjang Sekali " * 3200)
     assert refused is not None or result is not None
@@ -228,20 +196,11 @@ def test_an_absurdly_long_address_gets_a_clear_message(office):
             AttachmentIn("ktp.pdf", b"%PDF-1.7\n" + EXE, "ktp"),
             "PDF",
             id="pdf-header-then-exe",
-            marks=bug(
-                "attachments.sniff accepts any bytes that begin with %PDF-; a Windows program "
-                "behind a PDF header is stored as application/pdf. Check the structure (an "
-                "%%EOF near the end, no MZ/PE payload) before accepting."
-            ),
         ),
         pytest.param(
             AttachmentIn("ktp.pdf", EXE[:64] + b"%PDF-1.4\n" + EXE[64:], "ktp"),
             "PDF",
             id="exe-with-pdf-marker",
-            marks=bug(
-                "attachments.sniff accepts '%PDF-' anywhere in the first KB, so an .exe (it "
-                "starts with MZ) carrying the marker at byte 64 is stored as a PDF"
-            ),
         ),
     ],
 )
@@ -265,24 +224,8 @@ LONG_TRAVERSAL = "../../etc/passwd" + "'\"" * 140 + ".pdf"
     [
         pytest.param(LONG_TRAVERSAL, id="slashes-quotes-300"),
         pytest.param("/etc/shadow.pdf", id="absolute"),
-        pytest.param(
-            "..\\..\\Windows\\System32\\ktp.pdf",
-            id="backslashes",
-            marks=bug(
-                "attachments.store_attachment strips directories with PurePath(name).name, "
-                "which on Linux (and on a Linux server's data read by a Windows PC) keeps "
-                "backslashes: '..\\\\..\\\\Windows\\\\System32\\\\ktp.pdf' is stored whole and "
-                "becomes a path when the file is saved on Windows"
-            ),
-        ),
-        pytest.param(
-            "k" * 396 + ".pdf",
-            id="400-characters",
-            marks=bug(
-                "a 400-character file name is cut to 300 characters, extension included: the "
-                "stored 'kkkk...' has no .pdf and will not open when saved; shorten the stem"
-            ),
-        ),
+        pytest.param("..\\..\\Windows\\System32\\ktp.pdf", id="backslashes"),
+        pytest.param("k" * 396 + ".pdf", id="400-characters"),
     ],
 )
 def test_attachment_names_cannot_carry_a_path(office, file_name):
@@ -295,11 +238,8 @@ def test_attachment_names_cannot_carry_a_path(office, file_name):
     assert 0 < len(stored) <= 300 and stored.endswith(".pdf"), stored
 
 
-def test_nul_in_an_attachment_name(office, request):
-    url, services, _users = office
-    pg_bug(request, url, "a NUL in an attachment's file name reaches PostgreSQL (raw DataError)")
-    if url.startswith("sqlite"):
-        request.applymarker(bug("a NUL in an attachment's file name is stored as is on SQLite"))
+def test_nul_in_an_attachment_name(office):
+    _url, services, _users = office
     _result, refused = submit(office, attachments=(AttachmentIn("ktp\x00.pdf", SAMPLE_PDF, "ktp"),))
     if refused is None:
         with services.db.reading() as session:
@@ -324,13 +264,6 @@ def test_search_takes_any_text(office, text):
     assert search.search_page(CaseFilters(text="budi"), 0, 50)[0].id == result.case_id
 
 
-@pytest.mark.xfail(
-    reason="BUG (core): a NUL character in the search box (a misconfigured barcode scanner) "
-    "makes CaseSearch/queries.search raise a raw driver error (SQLite: 'unterminated "
-    "string' from the FTS5 MATCH; PostgreSQL: DataError) instead of finding nothing",
-    raises=DBAPIError,
-    strict=True,
-)
 def test_search_with_a_nul_character(office):
     _url, services, _users = office
     CaseSearch(services).search_page(CaseFilters(text="bud\x00i"), 0, 50)
@@ -340,28 +273,18 @@ def test_search_with_a_nul_character(office):
 # ---------------------------------------------------------------------------- users
 
 
-USER_NUL = (
-    "UserService.create does not refuse control characters in the full name; PostgreSQL "
-    "refuses a NUL with a raw DataError in the administrator's screen"
-)
-
-
 @pytest.mark.parametrize(
-    ("username", "full_name", "pg_only_bug"),
+    ("username", "full_name"),
     [
-        pytest.param("panjang", QUOTES_300, False, id="full-name-300-quotes"),
-        pytest.param("u" * 100, "Nama Biasa", False, id="username-100"),
-        pytest.param("nul", "Nama\x00Pengguna", True, id="full-name-nul"),
-        pytest.param("sql", SQL, False, id="full-name-sql"),
-        pytest.param("'); drop table app_user;--", "Nama Biasa", False, id="username-sql"),
+        pytest.param("panjang", QUOTES_300, id="full-name-300-quotes"),
+        pytest.param("u" * 100, "Nama Biasa", id="username-100"),
+        pytest.param("nul", "Nama\x00Pengguna", id="full-name-nul"),
+        pytest.param("sql", SQL, id="full-name-sql"),
+        pytest.param("'); drop table app_user;--", "Nama Biasa", id="username-sql"),
     ],
 )
-def test_adding_a_user_with_hostile_names(office, username, full_name, pg_only_bug, request):
+def test_adding_a_user_with_hostile_names(office, username, full_name):
     url, services, _users = office
-    if pg_only_bug:
-        pg_bug(request, url, USER_NUL)
-    if "\x00" in full_name and url.startswith("sqlite"):
-        request.applymarker(bug("a NUL in a user's full name is stored as is on SQLite"))
     before = counts(url)
     try:
         actor = services.users.create(

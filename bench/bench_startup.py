@@ -13,7 +13,9 @@ child prints:
                built), with the login sent as soon as the database is ready (no typing time).
 
 Figures are medians (and p95) over N runs, floor and ours interleaved so that a noisy moment
-hits both. Target: login / floor <= 1.5. The child also reports which heavy libraries were
+hits both (after one unmeasured warm-up that also writes the bytecode caches, as an
+installed application has them); the best-of-N ratio is printed too, because on a shared two-core machine the
+median of a 100 ms process swings by half its value from one minute to the next. Target: login / floor <= 1.5. The child also reports which heavy libraries were
 imported by the time the main window is up: reportlab, openpyxl and pyhanko must not be.
 """
 
@@ -89,6 +91,11 @@ def child_env(tmp: Path) -> dict[str, str]:
     runtime.mkdir(mode=0o700, exist_ok=True)
     env["XDG_RUNTIME_DIR"] = str(runtime)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    # An installed application starts from compiled bytecode; this shell may forbid writing
+    # it (PYTHONDONTWRITEBYTECODE), which would charge ours, not the floor, for compiling
+    # every module on every start. Caches go to the scratch folder, never into the checkout.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     return env
 
 
@@ -165,9 +172,7 @@ def main() -> int:
 
     floor_median = median(floor)
     print(f"Start-up, {args.runs} runs ({machine_line()})")
-    print(
-        f"  database: {url.split('///')[0]}///… ({'SQLite' if url.startswith('sqlite') else url})"
-    )
+    print(f"  database: {'a new SQLite file' if args.db is None else args.db}")
     rows = (
         ("bare QMainWindow (floor)", floor),
         ("login dialog usable", login),
@@ -180,6 +185,8 @@ def main() -> int:
             f"  ratio {ratio:4.2f}"
         )
     print(f"  heavy libraries imported by the main window: {heavy or 'none'}")
+    best = min(login) / min(floor)
+    print(f"  best-of-{args.runs} login/floor: {best:.2f} (less sensitive to a busy machine)")
     ratio = median(login) / floor_median
     verdict = "OK" if ratio <= 1.5 else "ABOVE TARGET"
     print(f"  target login/floor <= 1.5: {ratio:.2f} {verdict}")

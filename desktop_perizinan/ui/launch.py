@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.ui.login import FirstAdminDialog, LoginDialog
 from desktop_perizinan.ui.theme import apply_theme
-from desktop_perizinan.ui.worker import run_in_background, wait_for_all
+from desktop_perizinan.ui.worker import Task, run_in_background, wait_for_all
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.actor import Actor
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from desktop_perizinan.ui.app_window import MainWindow
 
 ORGANIZATION = "DPMPTSP"
+#: Milliseconds between showing the login dialog and starting to open the database.
+START_DELAY_MS = 30
 APPLICATION = "Perizinan"
 
 NO_DISPLAY = (
@@ -62,7 +64,7 @@ def display_problem(
 class _NoneReserve(QObject):
     """Keeps spare references to ``None`` and tops them up (see :func:`protect_none`)."""
 
-    SPARE = 1_000_000
+    SPARE = 200_000
 
     def __init__(self) -> None:
         super().__init__()
@@ -190,6 +192,14 @@ class Startup(QObject):
         self.login = LoginDialog(None)
         self.login.accepted.connect(self._logged_in)
         self.first_admin: FirstAdminDialog | None = None
+        self.task: Task | None = None
+        # Open the database once the login dialog is on screen: importing SQLAlchemy on the
+        # worker competes with the GUI thread for the interpreter, and the clerk should see
+        # the dialog first (the database takes a second; typing the password takes longer).
+        QTimer.singleShot(START_DELAY_MS, self._start)
+
+    def _start(self) -> None:
+        cli_url, forms_dir = self.cli_url, self.forms_dir
         ask_wizard = self.first_run is not None
         self.task = run_in_background(
             lambda: _prepare(cli_url, forms_dir, ask_wizard),

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_perizinan.errors import UserError, ValidationError
-from desktop_perizinan.ui.theme import app_icon, set_role
+from desktop_perizinan.ui.theme import emblem_pixmap, set_role
 from desktop_perizinan.ui.widgets.form import EnterNavigator, FieldBox, focus_on_show
 from desktop_perizinan.ui.widgets.messages import Banner, report_error
 
@@ -35,7 +35,7 @@ APP_TITLE = "Perizinan Desktop"
 
 def _heading(parent: QWidget, text: str, subtitle: str) -> QHBoxLayout:
     emblem = QLabel(parent)
-    emblem.setPixmap(app_icon().pixmap(48, 58))
+    emblem.setPixmap(emblem_pixmap(58))
     title = QLabel(text, parent)
     set_role(title, "title")
     sub = QLabel(subtitle, parent)

@@ -74,6 +74,15 @@ class NavEntry:
 
 ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(
+        "beranda",
+        "Beranda",
+        "laporan",
+        "desktop_perizinan.ui.laporan",
+        "DashboardScreen",
+        frozenset({"kadis", "kabid"}),
+        tooltip="Ringkasan hari ini: berkas masuk, dalam proses, terlambat",
+    ),
+    NavEntry(
         "loket",
         "Loket",
         "loket",
@@ -120,8 +129,17 @@ ENTRIES: tuple[NavEntry, ...] = (
         "laporan",
         "desktop_perizinan.ui.laporan",
         "ReportsScreen",
-        frozenset({"kadis", "kabid", "admin"}),
+        frozenset({"kadis", "kabid", "sekretaris", "admin"}),
         tooltip="Laporan kinerja pelayanan",
+    ),
+    NavEntry(
+        "verifikasi",
+        "Verifikasi",
+        "cari",
+        "desktop_perizinan.ui.verifikasi",
+        "VerificationScreen",
+        None,
+        tooltip="Periksa keaslian dokumen: pindai kode QR atau buka berkas PDF",
     ),
     NavEntry(
         "pengaturan",

@@ -174,7 +174,7 @@ class _Shooter:
         dialog = LoginDialog(services)
         dialog.username.setText("loket")
         dialog.password.setText("rahasia123")
-        dialog.resize(460, 260)
+        dialog.resize(460, dialog.sizeHint().height())
         dialog.show()
         self.shoot(dialog, "01-masuk")
         dialog.close()

@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 #: Top-level ``resources/`` (icons, stylesheet); next to the package in a frozen build too.
@@ -48,7 +49,8 @@ def stylesheet() -> str:
 
 def apply_theme(app: QApplication) -> None:
     """Fusion + platform palette + stylesheet; call once, after the QApplication exists."""
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":  # already Fusion on Linux: not twice
+        app.setStyle("Fusion")
     app.setStyleSheet(stylesheet())
     app.setWindowIcon(app_icon())
 
@@ -64,6 +66,27 @@ def icon(name: str) -> QIcon:
 def app_icon() -> QIcon:
     emblem = RESOURCES / "emblem.svg"
     return QIcon(str(emblem)) if emblem.is_file() else icon("loket")
+
+
+def emblem_pixmap(height: int) -> QPixmap:
+    """The office emblem for a dialog heading. The PNG (drawn from the same shapes as the
+    SVG, 300 px wide) decodes faster than the SVG renderer loads, and this is on screen
+    during start-up."""
+    png = RESOURCES / "emblem.png"
+    if png.is_file():
+        pixmap = QPixmap(str(png))
+        if not pixmap.isNull():
+            ratio = (
+                QGuiApplication.primaryScreen().devicePixelRatio()
+                if QGuiApplication.primaryScreen()
+                else 1.0
+            )
+            scaled = pixmap.scaledToHeight(
+                int(height * ratio), Qt.TransformationMode.SmoothTransformation
+            )
+            scaled.setDevicePixelRatio(ratio)
+            return scaled
+    return app_icon().pixmap(int(height * 0.83), height)
 
 
 def set_role(widget: QWidget, role: str) -> None:

@@ -254,11 +254,13 @@ def test_navigation_follows_the_roles(qtbot, services, users):
         actor = services.users.login(username, DEMO_PASSWORD)
         return [e.key for e in ENTRIES if e.visible_to(actor, acting)]
 
-    assert visible("loket") == ["loket", "tugas", "permohonan"]
-    assert visible("seksi") == ["tugas", "permohonan"]
-    assert visible("umum") == ["tugas", "permohonan", "buku"]
-    assert visible("kadis") == ["tugas", "permohonan", "buku", "laporan"]
-    assert visible("admin") == ["permohonan", "buku", "laporan", "pengaturan"]
+    assert visible("loket") == ["loket", "tugas", "permohonan", "verifikasi"]
+    assert visible("seksi") == ["tugas", "permohonan", "verifikasi"]
+    assert visible("umum") == ["tugas", "permohonan", "buku", "verifikasi"]
+    # The Kadis and the Kabid start on their dashboard.
+    assert visible("kadis") == ["beranda", "tugas", "permohonan", "buku", "laporan", "verifikasi"]
+    assert visible("sekretaris") == ["tugas", "permohonan", "laporan", "verifikasi"]
+    assert visible("admin") == ["permohonan", "buku", "laporan", "verifikasi", "pengaturan"]
     assert next(e for e in ENTRIES if e.key == "tugas").roles == STEP_ROLES
     # The window lists exactly the visible entries whose screen exists in this build.
     window = main_window(qtbot, services, "loket")

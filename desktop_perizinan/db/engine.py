@@ -165,13 +165,18 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One use case, one transaction: commit on success, roll back on any error."""
-        with self.sessions() as session, session.begin():
+        from desktop_perizinan.db.errors import database_errors
+
+        # A lost server or a locked file becomes a sentence, not a driver traceback.
+        with database_errors(self.describe()), self.sessions() as session, session.begin():
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A short session for queries; rolled back at the end."""
-        with self.read_sessions() as session:
+        from desktop_perizinan.db.errors import database_errors
+
+        with database_errors(self.describe()), self.read_sessions() as session:
             try:
                 yield session
             finally:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from desktop_perizinan.db.engine import Database
 from desktop_perizinan.db.models import Case, FormVersion
 from desktop_perizinan.db.safe_migrate import migrate_with_backup
+from desktop_perizinan.db.upsert import insert_if_absent
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.services import numbering
 from desktop_perizinan.workflow.calendar import WorkCalendar
@@ -114,18 +115,21 @@ class Services:
 
     def _register_form(self, session: Session, pt: PermitType, office_text: str) -> FormVersion:
         digest = hashlib.sha256((pt.source_hash + office_text).encode()).hexdigest()
-        version = session.scalars(select(FormVersion).where(FormVersion.sha256 == digest)).first()
-        if version is None:
-            version = FormVersion(
-                code=pt.code,
-                sha256=digest,
-                file_name=pt.source_file,
-                source_text=pt.source_text,
-                office_text=office_text,
-                loaded_at=self.now(),
-            )
-            session.add(version)
-            session.flush()
+        # Several PCs start after a form change at once: register race-free.
+        insert_if_absent(
+            session,
+            FormVersion,
+            {
+                "code": pt.code,
+                "sha256": digest,
+                "file_name": pt.source_file[-200:],  # the column's width; only shown
+                "source_text": pt.source_text,
+                "office_text": office_text,
+                "loaded_at": self.now(),
+            },
+            ["sha256"],
+        )
+        version = session.scalars(select(FormVersion).where(FormVersion.sha256 == digest)).one()
         self._definitions[version.id] = pt
         return version
 

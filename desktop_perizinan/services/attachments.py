@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import Attachment, AttachmentBlob
+from desktop_perizinan.db.upsert import insert_if_absent
 from desktop_perizinan.errors import ValidationError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -121,11 +122,9 @@ def store_attachment(
 ) -> Attachment:
     mime = check_attachment(item, max_bytes)
     digest = hashlib.sha256(item.data).hexdigest()
-    blob = session.scalars(select(AttachmentBlob).where(AttachmentBlob.sha256 == digest)).first()
-    if blob is None:
-        blob = AttachmentBlob(sha256=digest, data=item.data)
-        session.add(blob)
-        session.flush()
+    # Stored once per content; two counters scanning the same page at once both succeed.
+    insert_if_absent(session, AttachmentBlob, {"sha256": digest, "data": item.data}, ["sha256"])
+    blob = session.scalars(select(AttachmentBlob).where(AttachmentBlob.sha256 == digest)).one()
     attachment = Attachment(
         case_id=case_id,
         step_record_id=step_record_id,

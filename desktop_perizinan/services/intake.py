@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import Applicant, Case, RequirementCheck, StepRecord
+from desktop_perizinan.db.upsert import insert_if_absent
 from desktop_perizinan.errors import FieldErrors, PermissionDenied, ValidationError
 from desktop_perizinan.services import audit, numbering
 from desktop_perizinan.services.actor import Actor
@@ -309,14 +310,26 @@ class IntakeService:
         self, session: Session, request: IntakeRequest, now: datetime
     ) -> Applicant:
         nik = parse_nik(request.nik).nik
-        applicant = session.scalars(
-            select(Applicant).where(Applicant.nik == nik).with_for_update()
-        ).first()
         name = clean_name(request.name)
         phone = clean_phone(request.phone)
-        if applicant is None:
-            applicant = Applicant(nik=nik, name=name, created_at=now, updated_at=now)
-            session.add(applicant)
+        # Two counters may take in the same new applicant at once: create race-free, then lock.
+        insert_if_absent(
+            session,
+            Applicant,
+            {
+                "nik": nik,
+                "name": name,
+                "address": "",
+                "phone": "",
+                "email": "",
+                "created_at": now,
+                "updated_at": now,
+            },
+            ["nik"],
+        )
+        applicant = session.scalars(
+            select(Applicant).where(Applicant.nik == nik).with_for_update()
+        ).one()
         applicant.name = name
         applicant.address = clean_address(request.address) or applicant.address or ""
         applicant.phone = phone or applicant.phone or ""

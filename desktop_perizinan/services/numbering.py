@@ -13,11 +13,10 @@ import string
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import AgendaEntry, NumberBook, NumberCounter
+from desktop_perizinan.db.upsert import insert_if_absent
 from desktop_perizinan.errors import NotFound, ValidationError
 from desktop_perizinan.workflow.placeholders import format_number
 
@@ -38,12 +37,8 @@ def book_by_code(session: Session, code: str) -> NumberBook:
 
 
 def _lock_counter(session: Session, book: NumberBook, year: int) -> NumberCounter:
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(NumberCounter)
-        .values(book_id=book.id, year=year, last=0)
-        .on_conflict_do_nothing(index_elements=["book_id", "year"])
+    insert_if_absent(
+        session, NumberCounter, {"book_id": book.id, "year": year, "last": 0}, ["book_id", "year"]
     )
     counter = session.scalars(
         select(NumberCounter)

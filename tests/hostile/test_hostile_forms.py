@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from lan_support import FORMS
-from sqlalchemy.exc import DBAPIError
 
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.services.app import Services
@@ -169,16 +168,7 @@ def test_numbering_patterns(forms, pattern):
 # ---------------------------------------------------------------------------- into the app
 
 
-def test_a_very_long_file_name(forms, db_url, request):
-    if db_url.startswith("postgresql"):
-        request.applymarker(
-            bug(
-                "a permit-type file whose name is longer than 200 characters loads, and then "
-                "Services.open fails on PostgreSQL with a raw DataError (form_version.file_name "
-                "is VARCHAR 200): one file name stops the whole office from starting",
-                raises=DBAPIError,
-            )
-        )
+def test_a_very_long_file_name(forms, db_url):
     kesenian(forms).rename(forms / ("k" * 230 + ".toml"))
     try:
         services = Services.open(db_url, forms)

@@ -172,16 +172,7 @@ def pg_office(pg_url):
     services.close()
 
 
-@pytest.mark.parametrize(
-    "what",
-    [
-        pytest.param(
-            what,
-            marks=pytest.mark.xfail(raises=KnownRace, strict=True, reason=f"BUG (core): {why}"),
-        )
-        for what, why in RACES.items()
-    ],
-)
+@pytest.mark.parametrize("what", list(RACES))
 def test_two_pcs_doing_the_same_thing_at_the_same_moment(pg_office, what, tmp_path):
     """The holder stops just before its commit; the follower does the same thing meanwhile.
     Both must succeed (one applicant, one stored scan, one form version)."""

@@ -10,7 +10,6 @@ very same ``Services`` carries on (``pool_pre_ping`` replaces the dead connectio
 
 from __future__ import annotations
 
-import inspect
 import time
 from collections.abc import Iterator
 
@@ -139,17 +138,6 @@ def test_server_lost_mid_intake_saves_nothing_and_the_app_reconnects(office, mon
     assert office_problems(url) == []
 
 
-def _wired() -> bool:
-    return "database_errors" in inspect.getsource(Database.transaction)
-
-
-@pytest.mark.xfail(
-    not _wired(),
-    raises=AssertionError,
-    strict=True,
-    reason="LEAD: wire db.errors.database_errors into Database.transaction/reading "
-    "(until then the clerk sees psycopg's OperationalError)",
-)
 @pytest.mark.parametrize("when", ["mid-action", "already-down"])
 def test_losing_the_server_gives_a_clear_message(office, monkeypatch, when):
     cluster, _url, services, users = office

@@ -268,6 +268,14 @@ class Startup(QObject):
     def close(self) -> None:
         wait_for_all()
         if self.services is not None:
+            if self.window is not None:
+                # The automatic backup on closing (rotated); the window is already gone, so
+                # nobody waits on the GUI. It never raises; a failure is said in words.
+                from desktop_perizinan.services.backup import backup_on_close
+
+                outcome = backup_on_close(self.services)
+                if not outcome.ok:
+                    print(f"perizinan: {outcome.message}", file=sys.stderr)
             self.services.close()
             self.services = None
 

@@ -352,11 +352,13 @@ class _Shooter:
         from desktop_perizinan.ui.navigation import ENTRIES
 
         who = {
+            "beranda": "kadis",
             "tugas": "seksi",
             "permohonan": "loket",
             "buku": "umum",
             "laporan": "kadis",
             "pengaturan": "admin",
+            "verifikasi": "loket",
         }
         number = 12
         for entry in ENTRIES:

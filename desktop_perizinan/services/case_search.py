@@ -341,10 +341,7 @@ class DeskLookups:
             step = pt.step(case.current_step)
             if step.action is not Action.NUMBER:
                 raise ValidationError("Langkah yang terbuka bukan langkah penomoran.")
-            # The same rule as casework's numbering handler.
-            book = step.book or (
-                pt.numbering.book if step.document is DocumentKind.PERMIT else "surat_keluar"
-            )
+            book = pt.number_book(step)
             title = session.scalar(select(NumberBook.title).where(NumberBook.code == book)) or book
             return NumberPreview(book, title, numbering.peek_number(session, book, now))
 

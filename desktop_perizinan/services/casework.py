@@ -412,9 +412,7 @@ def _number(ctx: StepContext) -> None:
         ctx.record.data = {"document_id": doc.id, "nomor": doc.number, "dikonfirmasi": True}
         ctx.produced.append(ref)
         return
-    book = ctx.step.book or (
-        ctx.pt.numbering.book if ctx.step.document is DocumentKind.PERMIT else "surat_keluar"
-    )
+    book = ctx.pt.number_book(ctx.step)
     ref = ctx.services.documents.finalize_with_number(
         ctx.session, ctx.actor, ctx.case, ctx.pt, doc, book, ctx.now
     )

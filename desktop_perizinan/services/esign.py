@@ -695,7 +695,9 @@ def following_number_book(pt: Any, step: Any) -> str:
     penomoran step of the same document; without one, the permit's book for "izin" and
     "surat_keluar" for any other letter, as the penomoran step itself would choose.
     """
-    from desktop_perizinan.workflow.definition import Action, DocumentKind
+    from dataclasses import replace
+
+    from desktop_perizinan.workflow.definition import Action
     from desktop_perizinan.workflow.paths import FlowGraph
 
     graph = FlowGraph.from_steps(pt.steps)
@@ -707,14 +709,10 @@ def following_number_book(pt: Any, step: Any) -> str:
             continue
         seen.add(current.id)
         if current.action is Action.NUMBER and current.document == step.document:
-            return str(
-                current.book
-                or (
-                    pt.numbering.book if current.document is DocumentKind.PERMIT else "surat_keluar"
-                )
-            )
+            return pt.number_book(current)
         queue.extend(graph.forward(current.id))
-    return str(pt.numbering.book if step.document is DocumentKind.PERMIT else "surat_keluar")
+    # The signing step names no book of its own; the same rule as a numbering step's.
+    return pt.number_book(replace(step, book=None))
 
 
 @dataclass(frozen=True)

@@ -234,6 +234,14 @@ class PermitType:
                 return step
         raise KeyError(step_id)
 
+    def number_book(self, step: Step) -> str:
+        """The agenda book a numbering step (or the signing step before it) takes its number
+        from: the step's own ``book``, else the permit's book for "izin" and the office's
+        outgoing-letter book for any other letter."""
+        if step.book:
+            return step.book
+        return self.numbering.book if step.document is DocumentKind.PERMIT else "surat_keluar"
+
     def requirements_for(self, renewal: bool) -> tuple[Requirement, ...]:
         return tuple(r for r in self.requirements if r.applies(renewal))
 

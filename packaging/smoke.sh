@@ -36,7 +36,7 @@ run() {  # run NAME ARGS... : run the app, keep its output in $WORK/NAME.out
 }
 
 run help --help && check "--help lists the verbs" grep -q "demo" "$WORK/help.out"
-grep -q "backup" "$WORK/help.out" || echo "[smoke] note  'backup' not in --help (cli_backup not wired yet)"
+grep -q "backup" "$WORK/help.out" || echo "[smoke] note  'backup' not in --help (backup verb missing)"
 
 run forms forms check && check "forms check: bundled permit types load" \
     grep -q "OK: semua berkas benar" "$WORK/forms.out"

@@ -9,7 +9,6 @@ module docstring of ``test_hostile_services.py``.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sqlite3
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_perizinan import cli, cli_backup, cli_more
+from desktop_perizinan import cli
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 
@@ -28,32 +27,9 @@ def bug(
     return pytest.mark.xfail(reason=f"BUG (core): {reason}", raises=raises, strict=True)
 
 
-def verbs(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
-
-
 @pytest.fixture
-def run(monkeypatch, capsys):
-    """``perizinan ARGV`` -> (status, stdout, stderr); backup/restore and verify registered
-    even before ``cli.py`` wires ``cli_backup`` and ``cli_verify``."""
-    from desktop_perizinan import cli_verify
-
-    present = verbs(cli.build_parser())
-    missing = [
-        m for verb, m in (("backup", cli_backup), ("verify", cli_verify)) if verb not in present
-    ]
-    if missing:
-        original = cli_more.register
-
-        def register(sub, common):
-            original(sub, common)
-            for module in missing:
-                module.register(sub, common)
-
-        monkeypatch.setattr(cli_more, "register", register)
+def run(capsys):
+    """``perizinan ARGV`` -> (status, stdout, stderr)."""
 
     def perizinan(*argv: str) -> tuple[int, str, str]:
         try:

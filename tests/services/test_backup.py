@@ -361,28 +361,11 @@ def test_backup_on_close_never_raises(services, sqlite_url, tmp_path):
 
 
 @pytest.fixture
-def cli_main(monkeypatch):
-    """``cli.main`` with the backup verbs, whether or not ``cli.py`` registers them yet."""
-    from desktop_perizinan import cli, cli_backup, cli_more
+def cli_main():
+    """``perizinan ARGV`` as the user runs it."""
+    from desktop_perizinan import cli
 
-    if "backup" not in _verbs(cli.build_parser()):
-        original = cli_more.register
-
-        def register(verbs, common):
-            original(verbs, common)
-            cli_backup.register(verbs, common)
-
-        monkeypatch.setattr(cli_more, "register", register)
     return cli.main
-
-
-def _verbs(parser) -> set[str]:
-    import argparse
-
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
 
 
 def test_cli_backup_and_restore(services, driver, db_url, tmp_path, capsys, cli_main):

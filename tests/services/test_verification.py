@@ -12,7 +12,7 @@ import pytest
 from pki import PASSPHRASE, kadis_pkcs12, make_ca
 from pypdf import PdfReader, PdfWriter
 
-from desktop_perizinan import cli_verify
+from desktop_perizinan.cli import verify as cli_verify
 from desktop_perizinan.services import esign
 from desktop_perizinan.services.casework import ActRequest
 from desktop_perizinan.services.demo import DEMO_APPLICANTS
@@ -247,7 +247,7 @@ def test_cli_verify_on_a_final_from_the_demo(demo_database, tmp_path, capsys):
     assert "SAH — dokumen sesuai dengan buku agenda" in out and number in out
     # The same as a separate process, as an administrator runs it.
     process = subprocess.run(
-        [sys.executable, "-m", "desktop_perizinan.cli_verify", "verify", str(path), "--db", url],
+        [sys.executable, "-m", "desktop_perizinan.cli.verify", "verify", str(path), "--db", url],
         capture_output=True,
         text=True,
         check=False,

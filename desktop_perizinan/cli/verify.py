@@ -3,7 +3,7 @@
 Prints the verdict and its details in Indonesian; exits 0 when the document is valid, 1 when
 it is not (unknown number, code mismatch, changed file, invalid signature, voided number, no
 code), 2 on a usage error (no such file, unreadable database). Offline: it reads the database
-and the file, nothing else. Wire it with :func:`register` from ``cli.py``; :func:`main` runs
+and the file, nothing else. Wired by :func:`register` like every verb module; :func:`main` runs
 it alone (tests, or a packaged ``perizinan-verify``).
 """
 
@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from desktop_perizinan.cli._common import Verbs, forms_dir
 from desktop_perizinan.errors import UserError
 
 #: Exit statuses.
@@ -25,7 +26,7 @@ MAX_BYTES = 50 * 1024 * 1024
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from desktop_perizinan.db.engine import resolve_url, sqlite_path
-    from desktop_perizinan.services.app import DEFAULT_FORMS_DIR, Services
+    from desktop_perizinan.services.app import Services
     from desktop_perizinan.services.verification import SOURCE_LABELS, verify_pdf
 
     path = Path(args.file)
@@ -43,7 +44,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if database is not None and not database.is_file():
         # Opening would create an empty database, and every document would be "unknown".
         raise UserError(f"Basis data '{database}' tidak ditemukan; sebutkan --db yang benar.")
-    forms = Path(args.forms) if getattr(args, "forms", None) else DEFAULT_FORMS_DIR
+    forms = forms_dir(getattr(args, "forms", None))
     services = Services.open(url, forms)
     try:
         result = verify_pdf(services, data)
@@ -57,7 +58,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return VALID if result.valid else NOT_VALID
 
 
-def register(verbs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     """Add ``verify`` to the ``perizinan`` command's verbs."""
     verify = verbs.add_parser(
         "verify",

@@ -1,26 +1,27 @@
-"""Verbs added by later features (verify, backup, restore, screenshots), kept apart so each
-lives beside its own feature and ``cli.py`` stays short. Nothing here imports Qt at module
-level: the core must import without it."""
+"""``perizinan screenshots --out DIR``: every main screen rendered offscreen to PNG.
+
+Qt is imported inside the handler only: the core (and ``--help``) must import without it."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from desktop_perizinan.cli._common import Verbs, forms_dir
+
 
 def cmd_screenshots(args: argparse.Namespace) -> int:
-    from desktop_perizinan.cli import _forms_dir
     from desktop_perizinan.ui.screenshots import render_screenshots
 
-    written = render_screenshots(Path(args.out), _forms_dir(args.forms))
+    written = render_screenshots(Path(args.out), forms_dir(getattr(args, "forms", None)))
     for path in written:
         print(path)
     print(f"{len(written)} gambar ditulis di {args.out}")
     return 0
 
 
-def register(verbs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add the verbs that exist in this build."""
+def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
+    """Add ``screenshots``."""
     shots = verbs.add_parser(
         "screenshots",
         help="gambar setiap layar utama (data demo, tanpa layar) sebagai PNG",

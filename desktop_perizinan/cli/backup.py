@@ -1,6 +1,6 @@
 """``perizinan backup`` and ``perizinan restore``.
 
-Registered by ``cli.build_parser`` through :func:`register`, like ``cli_more``. The handlers
+Registered by ``cli.build_parser`` through :func:`register`, like every verb module. The handlers
 turn every failure a user can cause (a wrong ``--db``, a missing file, a damaged backup, no
 ``pg_dump`` on the PC) into a :class:`UserError`, which ``cli.main`` prints on one line and
 exits with status 2; heavy imports stay inside the handlers so ``--help`` is instant.
@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from desktop_perizinan.cli._common import Handler, Verbs
 from desktop_perizinan.errors import UserError
-
-Handler = Callable[[argparse.Namespace], int]
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -79,7 +77,7 @@ def _guarded(handler: Handler) -> Handler:
     return run
 
 
-def register(verbs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     """Add ``backup`` and ``restore`` to the ``perizinan`` command."""
     backup = verbs.add_parser(
         "backup",

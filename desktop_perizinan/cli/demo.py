@@ -1,0 +1,65 @@
+"""``perizinan demo --out DIR``: run the permit types end to end on a fresh database and write
+every document as PDF and the books as XLSX."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from desktop_perizinan.cli._common import Verbs, forms_dir, option
+from desktop_perizinan.errors import UserError
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop_perizinan.db.errors import check_url, database_errors, describe_url
+    from desktop_perizinan.services.app import Services
+    from desktop_perizinan.services.demo import demo_clock, run_demo, write_outputs
+
+    db = option(args, "db")
+    if db:
+        check_url(db)  # before anything is made on disk
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"'{out}' adalah berkas, bukan folder; pilih folder keluaran lain.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"Folder keluaran '{out}' tidak dapat dibuat: {exc.strerror}.") from exc
+    url = db or f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
+    if not db:
+        (out / "demo.sqlite3").unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            (out / f"demo.sqlite3{suffix}").unlink(missing_ok=True)
+    clock = demo_clock()
+    with database_errors(describe_url(url)):
+        services = Services.open(url, forms_dir(option(args, "forms")), clock=clock)
+        try:
+            if services.users.any_user():
+                raise UserError(
+                    "Demo membutuhkan basis data baru yang kosong; basis data ini sudah berisi "
+                    "pengguna. Pilih --db lain atau hapus --db agar dibuat di folder keluaran."
+                )
+            summary = run_demo(services, clock)
+            written = write_outputs(services, out)
+        finally:
+            services.close()
+    print(f"Basis data demo : {url}")
+    print(
+        f"Permohonan      : {summary.cases} ({summary.issued} izin terbit, "
+        f"{summary.rejected} ditolak)"
+    )
+    print(f"Nomor diambil   : {len(summary.numbers)}")
+    for number in summary.numbers:
+        print(f"  {number}")
+    print(f"Langkah terlambat: {summary.late_steps}")
+    print(f"Berkas ditulis  : {len(written)} di {out}")
+    return 0
+
+
+def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
+    """Add ``demo``."""
+    demo = verbs.add_parser(
+        "demo", help="jalankan semua jenis izin dari awal sampai akhir", parents=[common]
+    )
+    demo.add_argument("--out", required=True, metavar="DIR", help="folder keluaran PDF dan XLSX")
+    demo.set_defaults(handler=cmd_demo)

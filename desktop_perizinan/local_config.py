@@ -137,7 +137,7 @@ def config_path() -> Path:
 
 def default_sqlite_folder() -> Path:
     """The data folder the app uses when nothing else is chosen (``db.engine``'s default)."""
-    from desktop_perizinan.db.engine import default_sqlite_path
+    from desktop_perizinan.paths import default_sqlite_path
 
     return default_sqlite_path().parent
 
@@ -273,7 +273,7 @@ def check_sqlite_folder(folder: Path | str) -> None:
     the file gets corrupted); so is a folder that cannot be created or written to, because the
     wizard would otherwise only fail at the very end.
     """
-    from desktop_perizinan.db import engine as db_engine
+    from desktop_perizinan import paths
 
     text = str(folder).strip()
     if not text:
@@ -284,7 +284,7 @@ def check_sqlite_folder(folder: Path | str) -> None:
     existing = folder
     while not existing.exists() and existing.parent != existing:
         existing = existing.parent
-    if db_engine.is_network_path(folder) or db_engine.is_network_path(existing):
+    if paths.is_network_path(folder) or paths.is_network_path(existing):
         raise ValidationError(SQLITE_ON_SHARE.format(folder=folder), "folder")
     if folder.exists() and not folder.is_dir():
         raise ValidationError(f"{folder} adalah berkas, bukan folder.", "folder")
@@ -392,7 +392,7 @@ def explicit_url(
     cli_url: str | None = None, environ: Mapping[str, str] | None = None
 ) -> str | None:
     """The database named for this run only (``--db``, then ``PERIZINAN_DB_URL``), or None."""
-    from desktop_perizinan.db.engine import ENV_URL
+    from desktop_perizinan.paths import ENV_DB_URL as ENV_URL
 
     env = os.environ if environ is None else environ
     return cli_url or env.get(ENV_URL) or None

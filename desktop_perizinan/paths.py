@@ -18,6 +18,9 @@ import sys
 from pathlib import Path
 
 ENV_FORMS_DIR = "PERIZINAN_FORMS_DIR"
+#: The database for this run (read by ``db.engine.resolve_url`` and the first-run check).
+ENV_DB_URL = "PERIZINAN_DB_URL"
+_NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb2", "smb3", "9p", "fuse.sshfs", "afs"}
 
 
 def is_frozen() -> bool:
@@ -46,9 +49,52 @@ def forms_dir() -> Path:
     return app_root() / "forms"
 
 
+def default_sqlite_path() -> Path:
+    """The embedded database in the user's data folder (platformdirs): the database when
+    nothing else is chosen. Here, below both ``db.engine`` and ``local_config``, so neither
+    has to import the other for it."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("perizinan", "DPMPTSP")) / "perizinan.sqlite3"
+
+
 def migrations_dir() -> Path:
     """The Alembic scripts (``env.py`` and ``versions/``), shipped as plain ``.py`` files."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "desktop_perizinan" / "db" / "migrations"
     return Path(__file__).resolve().parent / "db" / "migrations"
+
+
+def is_network_path(path: Path) -> bool:
+    """True when ``path`` lives on a network share (SQLite there corrupts under concurrency).
+
+    Here rather than in ``db.engine`` because the PC configuration checks it too, and
+    ``db.engine`` reads that configuration: neither may import the other."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import ctypes
+
+        drive = os.path.splitdrive(os.path.abspath(text))[0]
+        if drive:
+            drive_remote = 4
+            return bool(ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote)
+        return False
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    resolved = str(Path(text).resolve())
+    best, best_type = "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
+            mount_point
+        ) > len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type in _NETWORK_FS

@@ -113,9 +113,9 @@ def test_a_broken_file_is_said_not_ignored(content: str, words: str) -> None:
 
 
 def test_network_share_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from desktop_perizinan.db import engine
+    from desktop_perizinan import paths
 
-    monkeypatch.setattr(engine, "is_network_path", lambda path: True)
+    monkeypatch.setattr(paths, "is_network_path", lambda path: True)
     with pytest.raises(ValidationError) as caught:
         check_sqlite_folder(tmp_path / "bersama")
     message = caught.value.message

@@ -10,7 +10,6 @@ their row with ``SELECT ... FOR UPDATE``.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,17 +18,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_perizinan import paths
 from desktop_perizinan.errors import DatabaseError
+from desktop_perizinan.paths import ENV_DB_URL as ENV_URL
+from desktop_perizinan.paths import default_sqlite_path
 
-ENV_URL = "PERIZINAN_DB_URL"
-_NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb2", "smb3", "9p", "fuse.sshfs", "afs"}
-
-
-def default_sqlite_path() -> Path:
-    """The embedded database in the user's data folder (platformdirs)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("perizinan", "DPMPTSP")) / "perizinan.sqlite3"
+#: Kept under its old name for callers that import it from here.
+is_network_path = paths.is_network_path
 
 
 def resolve_url(cli_url: str | None = None) -> str:
@@ -47,37 +42,6 @@ def resolve_url(cli_url: str | None = None) -> str:
         return configured
     path = default_sqlite_path()
     return f"sqlite:///{path}"
-
-
-def is_network_path(path: Path) -> bool:
-    """True when ``path`` lives on a network share (SQLite there corrupts under concurrency)."""
-    text = str(path)
-    if text.startswith(("\\\\", "//")):
-        return True
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        import ctypes
-
-        drive = os.path.splitdrive(os.path.abspath(text))[0]
-        if drive:
-            drive_remote = 4
-            return bool(ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote)
-        return False
-    try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
-    except OSError:
-        return False
-    resolved = str(Path(text).resolve())
-    best, best_type = "", ""
-    for line in mounts:
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        mount_point = parts[1].replace("\\040", " ")
-        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
-            mount_point
-        ) > len(best):
-            best, best_type = mount_point, parts[2]
-    return best_type in _NETWORK_FS
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -98,7 +62,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     if backend == "sqlite":
         path = sqlite_path(url)
         if path is not None:
-            if is_network_path(path.parent if not path.exists() else path):
+            if paths.is_network_path(path.parent if not path.exists() else path):
                 raise DatabaseError(
                     f"Basis data SQLite tidak boleh diletakkan di folder jaringan ({path}): "
                     "SQLite rusak bila dibuka beberapa PC sekaligus. Untuk beberapa PC, "

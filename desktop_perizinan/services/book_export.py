@@ -22,7 +22,7 @@ from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import AgendaEntry, Case, ExpeditionEntry, NumberBook, User
-from desktop_perizinan.services.books import AgendaRow, BookInfo, ExpeditionRow
+from desktop_perizinan.services.book_rows import AgendaRow, BookInfo, ExpeditionRow
 from desktop_perizinan.services.numbering import book_by_code
 
 if TYPE_CHECKING:

@@ -3,53 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy import select
 
 from desktop_perizinan.db.models import NumberBook
+from desktop_perizinan.services.book_rows import AgendaRow, BookInfo, ExpeditionRow
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
     from desktop_perizinan.services.book_export import BookExportService
 
-
-@dataclass(frozen=True)
-class BookInfo:
-    code: str
-    title: str
-    pattern: str
-    yearly: bool
-
-
-@dataclass(frozen=True)
-class AgendaRow:
-    id: int
-    seq: int
-    number: str
-    taken_at: datetime
-    subject: str
-    addressee: str
-    reg_number: str | None
-    taken_by: str
-    voided: bool
-    void_reason: str | None
-
-
-@dataclass(frozen=True)
-class ExpeditionRow:
-    id: int
-    number: str
-    title: str
-    sent_at: datetime
-    sent_by: str
-    way: str
-    recipient_name: str | None
-    received_at: datetime | None
-    reg_number: str | None
+__all__ = ["AgendaRow", "BookInfo", "BookService", "ExpeditionRow"]
 
 
 class BookService:

@@ -302,9 +302,9 @@ def test_pages_refuse_bad_input(qtbot: QtBot, wizard: FirstRunWizard, tmp_path: 
 def test_network_share_is_refused(
     qtbot: QtBot, wizard: FirstRunWizard, monkeypatch: pytest.MonkeyPatch, shots: Path
 ) -> None:
-    from desktop_perizinan.db import engine
+    from desktop_perizinan import paths
 
-    monkeypatch.setattr(engine, "is_network_path", lambda path: "bersama" in str(path))
+    monkeypatch.setattr(paths, "is_network_path", lambda path: "bersama" in str(path))
     page = wizard.database_page
     type_over(qtbot, page.folder, "/mnt/bersama/perizinan")
     press(qtbot, wizard, QWizard.WizardButton.NextButton)

@@ -34,6 +34,7 @@ from desktop_perizinan.workflow.paths import service_total
 from desktop_perizinan.workflow.validators import (
     LINE_BREAKS,
     clean_address,
+    clean_email,
     clean_field,
     clean_name,
     clean_phone,
@@ -156,6 +157,10 @@ class IntakeService:
             clean_phone(request.phone)
         except ValidationError as exc:
             errors["telepon"] = exc.message
+        try:
+            clean_email(request.email)
+        except ValidationError as exc:
+            errors["email"] = exc.message
         try:
             check_note(request.note)
         except ValidationError as exc:
@@ -333,7 +338,7 @@ class IntakeService:
         applicant.name = name
         applicant.address = clean_address(request.address) or applicant.address or ""
         applicant.phone = phone or applicant.phone or ""
-        applicant.email = request.email.strip() or applicant.email or ""
+        applicant.email = clean_email(request.email) or applicant.email or ""
         applicant.updated_at = now
         session.flush()
         return applicant

@@ -32,6 +32,7 @@ from desktop_perizinan.services import audit
 from desktop_perizinan.services.actor import ADMIN_ROLE, SYSTEM, Actor
 from desktop_perizinan.services.passwords import hash_password, password_problem
 from desktop_perizinan.workflow.definition import APPLICANT_ROLE, Role
+from desktop_perizinan.workflow.validators import has_control_characters
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -208,6 +209,10 @@ class UserAdminService:
             limit = MAX_LENGTHS[name]
             if value is not None and len(" ".join(value.split())) > limit:
                 raise ValidationError(f"Paling banyak {limit} karakter.", name)
+            # Printed under signatures and in the paraf box: an invisible control character
+            # from a broken paste would print as a box, and PostgreSQL refuses a NUL outright.
+            if value is not None and has_control_characters(" ".join(value.split())):
+                raise ValidationError("Berisi karakter yang tidak dapat dicetak.", name)
         if nip is not None:
             nip = check_nip(nip)
         with self._admin_transaction(actor, "mengubah data pengguna") as (session, now):

@@ -129,6 +129,24 @@ def clean_phone(text: str, field: str = "telepon") -> str:
     return digits
 
 
+#: The applicant's e-mail column holds 200 characters (and RFC 5321 allows 254 in all).
+MAX_EMAIL = 200
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def clean_email(text: str, field: str = "email") -> str:
+    """An optional e-mail address: empty, or one address that fits the column (a longer one
+    would fail at save time on PostgreSQL and be silently kept whole on SQLite)."""
+    value = text.strip()
+    if not value:
+        return ""
+    if len(value) > MAX_EMAIL:
+        raise ValidationError(f"Alamat surel paling banyak {MAX_EMAIL} karakter.", field)
+    if has_control_characters(value) or not _EMAIL.match(value):
+        raise ValidationError("Alamat surel tidak valid; tulis misalnya nama@contoh.go.id.", field)
+    return value
+
+
 def clean_npwp(text: str, field: str = "npwp") -> str:
     """NPWP: 15 digits (old format, 99.999.999.9-999.999) or 16 digits (NIK-based)."""
     digits = _DIGITS.sub("", ascii_digits(text))

@@ -106,6 +106,23 @@ def test_field_errors_are_reported_together(services, users):
     assert set(caught.value.errors) == {"bidang_kegiatan", "nama_lembaga", "telepon"}
 
 
+@pytest.mark.parametrize(
+    ("email", "fragment"),
+    [
+        ("a" * 190 + "@contoh.go.id", "paling banyak 200"),  # 203 characters: the column is 200
+        ("bukan surel", "tidak valid"),
+        ("nama@contoh\x00.go.id", "tidak valid"),
+    ],
+)
+def test_wrong_email_is_refused_with_a_message_and_nothing_is_saved(
+    services, users, email, fragment
+):
+    with pytest.raises(FieldErrors) as caught:
+        services.intake.submit(users["front_office"], request_for(services, email=email))
+    assert fragment in caught.value.errors["email"]
+    assert services.queries.search("") == []
+
+
 def test_attachment_checked_by_content_and_size(services, users):
     png_named_pdf = AttachmentIn("ktp.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     with pytest.raises(FieldErrors) as caught:

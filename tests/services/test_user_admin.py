@@ -213,6 +213,24 @@ def test_update_details(
     assert caught.value.field == "title"
 
 
+@pytest.mark.parametrize("field", ["full_name", "rank", "title"])
+@pytest.mark.parametrize("bad", ["Marisi\x00Sianturi", "Marisi\x1bSianturi", "Marisi\x9bSianturi"])
+def test_update_refuses_control_characters(
+    services: Services,
+    users: dict[str, Actor],
+    admin_service: UserAdminService,
+    field: str,
+    bad: str,
+) -> None:
+    """Printed under signatures: a control character from a broken paste is refused with a
+    message, and nothing of the user changes."""
+    before = admin_service.account(users["admin"], users["kadis"].id)
+    with pytest.raises(ValidationError, match="tidak dapat dicetak") as caught:
+        admin_service.update_user(users["admin"], users["kadis"].id, **{field: bad})
+    assert caught.value.field == field
+    assert admin_service.account(users["admin"], users["kadis"].id) == before
+
+
 def test_an_active_admin_always_remains(
     services: Services, users: dict[str, Actor], admin_service: UserAdminService
 ) -> None:

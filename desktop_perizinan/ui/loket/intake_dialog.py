@@ -149,6 +149,7 @@ class NewApplicationDialog(QDialog):
         self.sex_box = FieldBox(self.sex)
         self.name_box = FieldBox(self.name)
         self.phone_box = FieldBox(self.phone)
+        self.email_box = FieldBox(self.email)
         applicant = QGroupBox("Pemohon")
         form = QFormLayout(applicant)
         form.addRow(self._label("&NIK *", self.nik), self.nik_box)
@@ -156,7 +157,7 @@ class NewApplicationDialog(QDialog):
         form.addRow(self._label("Na&ma *", self.name), self.name_box)
         form.addRow(self._label("A&lamat", self.address), self.address)
         form.addRow(self._label("&Telepon", self.phone), self.phone_box)
-        form.addRow(self._label("Sur&el", self.email), self.email)
+        form.addRow(self._label("Sur&el", self.email), self.email_box)
 
         # -- the application
         self.type_edit = self._line("ketik sebagian nama atau kode, lalu Enter")
@@ -630,6 +631,7 @@ class NewApplicationDialog(QDialog):
             "nik": self.nik_box,
             "nama": self.name_box,
             "telepon": self.phone_box,
+            "email": self.email_box,
             "kanal": self.channel_box,
             "lampiran": self.attachments.box,
         }

@@ -10,14 +10,15 @@ stay readable on both schemes.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-#: Top-level ``resources/`` (icons, stylesheet); next to the package in a frozen build too.
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+from desktop_perizinan.paths import resources_dir
+
+#: Top-level ``resources/`` (icons, stylesheet); ``paths`` knows where it is in a frozen build.
+RESOURCES = resources_dir()
 ICONS = RESOURCES / "icons"
 STYLE = RESOURCES / "style" / "app.qss"
 

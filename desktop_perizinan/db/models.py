@@ -47,6 +47,33 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
+class SignerSetting(Base):
+    """How one signer signs electronically (issue 12, migration 0006): PKCS#12 or BSrE.
+
+    Never a passphrase or TOTP: those are asked at each signing and kept in memory only.
+    """
+
+    __tablename__ = "signer_setting"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    backend: Mapped[str] = mapped_column(String(12), default="pkcs12")  # pkcs12 | bsre
+    gateway_url: Mapped[str] = mapped_column(String(300), default="")
+    api_version: Mapped[str] = mapped_column(String(4), default="v1")  # v1 | v2
+    nik: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    gateway_user: Mapped[str] = mapped_column(String(100), default="")  # HTTP Basic user
+    secret_kind: Mapped[str] = mapped_column(String(12), default="passphrase")  # | totp
+    appearance: Mapped[str] = mapped_column(String(10), default="invisible")  # tampilan
+    placement: Mapped[str] = mapped_column(String(10), default="koordinat")  # | penanda
+    page: Mapped[int] = mapped_column(Integer, default=1)
+    x_axis: Mapped[int] = mapped_column(Integer, default=0)
+    y_axis: Mapped[int] = mapped_column(Integer, default=0)
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    marker: Mapped[str] = mapped_column(String(4), default="")  # tag_koordinat
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[int | None] = mapped_column(Integer)
+
+
 class User(Base):
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,201 @@
+"""Fonts and the emblem: loaded once per process, their embedded forms cached across documents.
+
+Every document embeds Liberation Sans as TrueType subsets. reportlab rebuilds and recompresses
+each subset for every document (a fifth of a letter's render time), although with its
+"ASCII readable" layout the first subset of a font is the same list of characters in almost
+every document: all of ASCII, plus the few non-ASCII characters in the order the document
+first uses them. :class:`CachedSubsetFace` keeps the finished (subset, compressed) font file
+for each distinct list of characters, so a second document with the same characters copies
+bytes instead of subsetting and deflating again. A name with a new diacritic is simply a new
+key; the output PDF is byte-for-byte what reportlab would have written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+import zlib
+from collections import OrderedDict
+from pathlib import Path
+
+from reportlab import rl_config
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
+
+from desktop_perizinan import paths
+
+
+def resources_dir() -> Path:
+    """The top-level ``resources/`` folder (see :mod:`desktop_perizinan.paths`)."""
+    return paths.resources_dir()
+
+
+FONT = "LiberationSans"
+FONT_BOLD = "LiberationSans-Bold"
+FONT_ITALIC = "LiberationSans-Italic"
+FONT_BOLD_ITALIC = "LiberationSans-BoldItalic"
+
+#: Distinct subsets kept per font face. A day's documents use a handful; names with rare
+#: diacritics add one each, so the oldest are dropped past this.
+SUBSET_CACHE_SIZE = 64
+
+
+class CachedSubsetFace(TTFontFace):
+    """A TrueType face whose embedded subsets are built and compressed once per character list.
+
+    Overrides reportlab's ``addSubsetObjects`` with the same PDF objects; only the font file
+    stream is taken from the cache. Thread-safe: two workers may render at once.
+    """
+
+    _subset_cache: OrderedDict[tuple[int, ...], tuple[int, bytes]]
+    _subset_lock: threading.Lock
+
+    def _font_file(self, subset: list[int]) -> tuple[int, bytes]:
+        """(uncompressed length, zlib-compressed font program) of ``subset``."""
+        key = tuple(subset)
+        with self._subset_lock:
+            hit = self._subset_cache.get(key)
+            if hit is not None:
+                self._subset_cache.move_to_end(key)
+                return hit
+        raw = self.makeSubset(subset)
+        entry = (len(raw), zlib.compress(raw))
+        with self._subset_lock:
+            self._subset_cache[key] = entry
+            while len(self._subset_cache) > SUBSET_CACHE_SIZE:
+                self._subset_cache.popitem(last=False)
+        return entry
+
+    def addSubsetObjects(self, doc: object, fontname: str, subset: list[int]) -> object:
+        """reportlab's FontDescriptor and FontFile2 objects, the font file from the cache."""
+        font_file = pdfdoc.PDFStream()
+        if doc.compression:
+            length, compressed = self._font_file(subset)
+            font_file.content = compressed
+            # "Filter" already set: PDFStream.format does not compress a second time
+            font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            font_file.dictionary["Length1"] = length
+        else:
+            font_file.content = self.makeSubset(subset)
+            font_file.dictionary["Length1"] = len(font_file.content)
+        ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
+        flags = (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
+        descriptor = pdfdoc.PDFDictionary(
+            {
+                "Type": "/FontDescriptor",
+                "Ascent": self.ascent,
+                "CapHeight": self.capHeight,
+                "Descent": self.descent,
+                "Flags": flags,
+                "FontBBox": pdfdoc.PDFArray(self.bbox),
+                "FontName": pdfdoc.PDFName(fontname),
+                "ItalicAngle": self.italicAngle,
+                "StemV": self.stemV,
+                "FontFile2": ref,
+                "MissingWidth": self.defaultWidth,
+            }
+        )
+        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+def cached_ttfont(name: str, filename: str) -> TTFont:
+    """A reportlab ``TTFont`` whose face caches its embedded subsets (see the module doc)."""
+    font = TTFont(name, filename)
+    face = font.face
+    face.__class__ = CachedSubsetFace
+    face._subset_cache = OrderedDict()
+    face._subset_lock = threading.Lock()
+    return font
+
+
+_font_lock = threading.Lock()
+_fonts_ready = False
+
+
+def register_fonts() -> None:
+    """Register Liberation Sans (metric-compatible with Arial, the Tata Naskah Dinas face).
+
+    A TrueType font, embedded as a subset, so that every name prints with its diacritics and
+    apostrophes whatever fonts the PC has. Done once per process (about 15 ms).
+    """
+    global _fonts_ready
+    if _fonts_ready:
+        return
+    with _font_lock:
+        if _fonts_ready:
+            return
+        folder = resources_dir() / "fonts"
+        for name, file in (
+            (FONT, "LiberationSans-Regular.ttf"),
+            (FONT_BOLD, "LiberationSans-Bold.ttf"),
+            (FONT_ITALIC, "LiberationSans-Italic.ttf"),
+            (FONT_BOLD_ITALIC, "LiberationSans-BoldItalic.ttf"),
+        ):
+            pdfmetrics.registerFont(cached_ttfont(name, str(folder / file)))
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+        )
+        # Binary streams instead of ASCII85: reportlab's pure-Python ASCII85 encoder was a
+        # fifth of the render time, and the files come out a quarter smaller. Nothing else in
+        # the application uses reportlab, so the process-wide setting is ours to choose.
+        rl_config.useA85 = 0
+        _fonts_ready = True
+
+
+# -------------------------------------------------------------------------------------- emblem
+
+#: Emblem longest side in pixels: 22 mm printed at about 300 dpi.
+EMBLEM_PIXELS = 260
+
+_emblem_jpeg: dict[str, bytes] = {}
+_emblem_readers = threading.local()
+
+
+def _emblem_as_jpeg(data: bytes) -> bytes:
+    """The emblem flattened on white, scaled down and saved as JPEG.
+
+    reportlab embeds a JPEG as it is, whereas a PNG is decoded and deflated again for every
+    document (a few milliseconds each time). The kop is printed on white paper, so flattening
+    the transparency loses nothing.
+    """
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        if im.mode in ("RGBA", "LA", "P"):
+            rgba = im.convert("RGBA")
+            flat = Image.new("RGB", rgba.size, "white")
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+        else:
+            flat = im.convert("RGB")
+    flat.thumbnail((EMBLEM_PIXELS, EMBLEM_PIXELS), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    flat.save(out, format="JPEG", quality=92)
+    return out.getvalue()
+
+
+def emblem_reader(emblem: bytes | None) -> ImageReader:
+    """The office emblem ready to draw, prepared once per emblem (cached by content).
+
+    Readers are kept per thread: an ``ImageReader`` seeks in its buffer while drawing, and two
+    documents may be rendered at once by two workers.
+    """
+    key = "default" if emblem is None else hashlib.sha1(emblem, usedforsecurity=False).hexdigest()
+    readers: dict[str, ImageReader] | None = getattr(_emblem_readers, "cache", None)
+    if readers is None:
+        readers = _emblem_readers.cache = {}
+    reader = readers.get(key)
+    if reader is None:
+        jpeg = _emblem_jpeg.get(key)
+        if jpeg is None:
+            data = emblem if emblem is not None else (resources_dir() / "emblem.png").read_bytes()
+            jpeg = _emblem_as_jpeg(data)
+            if len(_emblem_jpeg) > 8:  # an office has one emblem; a few are plenty
+                _emblem_jpeg.clear()
+            _emblem_jpeg[key] = jpeg
+        if len(readers) > 8:
+            readers.clear()
+        reader = readers[key] = ImageReader(io.BytesIO(jpeg))
+    return reader

@@ -28,6 +28,7 @@ VERB_GROUPS: tuple[str, ...] = (
     "verify",
     "backup",
     "screenshots",
+    "data_pribadi",
 )
 
 

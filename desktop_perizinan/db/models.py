@@ -127,6 +127,9 @@ class Applicant(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    #: Set when the personal data was erased after the retention period (UU PDP, migration
+    #: 0004): the row stays so the cases and the books keep their numbers, anonymised.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime, default=None, index=True)
 
 
 class Case(Base):

@@ -22,6 +22,7 @@ from desktop_perizinan.documents.contexts import (
 )
 from desktop_perizinan.documents.dates import format_date
 from desktop_perizinan.documents.terbilang import format_rupiah
+from desktop_perizinan.privacy import mask_nik
 
 BODY_SIZE = 11.0
 SIGN_WIDTH = 84 * mm
@@ -256,7 +257,8 @@ def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
     ]
     rows: list[tuple[str, Any]] = [("Nama pemohon", ctx.applicant.name)]
     if ctx.applicant.nik:
-        rows.append(("NIK", ctx.applicant.nik))
+        # Masked: the Tim Teknis inspect a place, not a person's identity (UU PDP; README).
+        rows.append(("NIK", mask_nik(ctx.applicant.nik)))
     if ctx.subject:
         rows.append(("Objek peninjauan", ctx.subject))
     rows.append(("Lokasi", ctx.location))

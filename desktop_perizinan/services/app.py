@@ -47,7 +47,10 @@ class Services:
         from desktop_perizinan.services.casework import CaseWorkService
         from desktop_perizinan.services.documents import DocumentService
         from desktop_perizinan.services.intake import IntakeService
+        from desktop_perizinan.services.pdp_report import PdpReportService
+        from desktop_perizinan.services.personal_data import PersonalDataService
         from desktop_perizinan.services.queries import CaseQueries
+        from desktop_perizinan.services.retention import RetentionService
         from desktop_perizinan.services.settings import SettingsService
         from desktop_perizinan.services.user_admin import UserAdminService
         from desktop_perizinan.services.users import UserService
@@ -69,6 +72,9 @@ class Services:
         self.work = CaseWorkService(self)
         self.queries = CaseQueries(self)
         self.books = BookService(self)
+        self.personal_data = PersonalDataService(self)
+        self.pdp_report = PdpReportService(self)
+        self.retention = RetentionService(self)
 
     @classmethod
     def open(

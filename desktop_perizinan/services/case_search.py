@@ -30,6 +30,7 @@ from desktop_perizinan.db.models import (
     StepRecord,
 )
 from desktop_perizinan.errors import NotFound, ValidationError
+from desktop_perizinan.privacy import mask_nik
 from desktop_perizinan.services import numbering
 from desktop_perizinan.workflow.definition import Action, CaseStatus, DocumentKind, PermitType
 from desktop_perizinan.workflow.placeholders import fill
@@ -147,7 +148,7 @@ class CaseSearch:
                         reference=r.reg_number or f"K-{r.received_at:%Y}-{r.id:06d}",
                         reg_number=r.reg_number,
                         applicant_name=r.name,
-                        applicant_nik=r.nik,
+                        applicant_nik=mask_nik(r.nik),  # lists never need it (UU PDP)
                         form_code=r.form_code,
                         permit_name=pt.name,
                         status=CaseStatus(r.status),

@@ -30,6 +30,7 @@ from desktop_perizinan.db.models import (
 from desktop_perizinan.documents import contexts as c
 from desktop_perizinan.documents.dates import format_date
 from desktop_perizinan.errors import NotFound, ValidationError
+from desktop_perizinan.privacy import mask_nik
 from desktop_perizinan.services import numbering
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.casework import DocumentRef
@@ -236,7 +237,7 @@ class DocumentService:
         body = (
             f"Bersama ini kami sampaikan permohonan {pt.name} atas nama "
             f"{case.field_values.get('nama_lembaga') or case.applicant.name} yang diajukan oleh "
-            f"{case.applicant.name} (NIK {case.applicant.nik}) dengan nomor registrasi "
+            f"{case.applicant.name} (NIK {mask_nik(case.applicant.nik)}) dengan nomor registrasi "
             f"{case.reg_number}.\n\nSehubungan dengan hal tersebut, kami mohon Tim Teknis "
             f"melakukan peninjauan lapangan dan memberikan rekomendasi teknis paling lambat "
             f"{format_date(due.date())}, sesuai standar pelayanan."

@@ -304,7 +304,11 @@ class CaseQueries:
             channel=case.channel,
             renewal=case.renewal,
             applicant_name=case.applicant.name,
-            applicant_nik=case.applicant.nik,
+            # Least exposure (UU PDP): a user's view shows the NIK in full only to the roles
+            # the office names; actor None is the core itself (demo, tests, documents).
+            applicant_nik=case.applicant.nik
+            if actor is None
+            else self._s.personal_data.shown_nik(actor, case.applicant.nik),
             applicant_address=case.applicant.address,
             applicant_phone=case.applicant.phone,
             fields=tuple((f.label, str(values.get(f.key) or "")) for f in pt.fields),

@@ -1,0 +1,209 @@
+"""Personal data (UU 27/2022): who saw an applicant's data, and who may see the NIK in full.
+
+Every view of a case's applicant data, every attachment opened, every document opened and
+every export that carries NIKs goes through this service, which writes one ``data_pribadi.*``
+entry into the audit chain: who (the user), when, which applicant, what, and from which PC
+(its host name). Being entries of the one chain, they are covered by ``perizinan audit
+verify`` like every other action, and the Ps 32 report reads them back.
+
+The entry never holds the NIK or the name, only the applicant's internal id (and the case):
+erasing an applicant's data after the retention period then needs no change to the chain,
+which stays valid.
+
+The data is read in a reading session first and the entry written in its own short write
+transaction afterwards: on SQLite a write transaction locks the file, and a case view must not
+hold that lock while it assembles the timeline and the documents. If writing the entry fails,
+the data is not returned (nothing shown that is not logged).
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from desktop_perizinan.db.models import Attachment, AttachmentBlob, Case, Document, DocumentVersion
+from desktop_perizinan.errors import NotFound, UserError
+from desktop_perizinan.privacy import (
+    DEFAULT_FULL_NIK_ROLES,
+    is_masked,
+    mask_nik,
+    may_see_full_nik,
+)
+from desktop_perizinan.services import audit
+from desktop_perizinan.services.actor import Actor
+
+if TYPE_CHECKING:
+    from desktop_perizinan.services.app import Services
+    from desktop_perizinan.services.queries import CaseView
+
+#: Audit actions of the access log (one family, so the Audit tab filters ``data_pribadi.*``).
+VIEW = "data_pribadi.lihat"
+ATTACHMENT = "data_pribadi.lampiran"
+DOCUMENT = "data_pribadi.dokumen"
+EXPORT = "data_pribadi.ekspor"
+REPORT = "data_pribadi.laporan"
+ERASE = "data_pribadi.hapus"
+ACCESS_ACTIONS = (VIEW, ATTACHMENT, DOCUMENT, EXPORT, REPORT, ERASE)
+
+#: What the Ps 32 report and the Audit tab call each access.
+ACTION_LABELS = {
+    VIEW: "Melihat data pemohon",
+    ATTACHMENT: "Membuka lampiran",
+    DOCUMENT: "Membuka dokumen",
+    EXPORT: "Mengekspor",
+    REPORT: "Membuat laporan data pribadi",
+    ERASE: "Menghapus data pribadi",
+}
+
+#: Documents that print the NIK in full (see README, "Data pribadi"): the ones handed to the
+#: applicant (their receipt, request to complete the file, hand-over receipt) and the letters
+#: whose subject is the person (permit, rejection). The others mask it.
+FULL_NIK_DOCUMENTS = frozenset({"resi", "klarifikasi", "tanda_terima", "izin", "penolakan"})
+
+
+@lru_cache(maxsize=1)
+def workstation() -> str:
+    """The PC's host name, as the access log records it ("from which PC")."""
+    return (platform.node() or "tidak-diketahui")[:60]
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    file_name: str
+    mime: str
+    data: bytes
+
+
+class PersonalDataService:
+    """Reading applicant data with an access entry; the office's full-NIK rule."""
+
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    # ------------------------------------------------------------------ who sees what
+
+    def full_nik_roles(self) -> tuple[str, ...]:
+        """The roles that see a NIK in full (``[data_pribadi] nik_lengkap`` in _kantor.toml)."""
+        roles = getattr(self._s.office, "full_nik_roles", None)
+        return tuple(roles) if roles is not None else DEFAULT_FULL_NIK_ROLES
+
+    def may_see_full_nik(self, actor: Actor) -> bool:
+        return may_see_full_nik(actor.roles, self.full_nik_roles())
+
+    def shown_nik(self, actor: Actor, nik: str) -> str:
+        return nik if self.may_see_full_nik(actor) else mask_nik(nik)
+
+    # ------------------------------------------------------------------ logged reads
+
+    def view_case(self, actor: Actor, case_id: int) -> CaseView:
+        """A case with its applicant data (NIK masked unless the actor's role needs it in
+        full), after one ``data_pribadi.lihat`` entry. The screens call this when a case is
+        opened; reloading the open case (after an action, a change on another PC) reads
+        ``queries.case`` and logs nothing more: it is the same view."""
+        view = self._s.queries.case(case_id, actor)
+        with self._s.db.transaction() as session:
+            applicant_id = session.scalar(select(Case.applicant_id).where(Case.id == case_id))
+            self.log(
+                session,
+                actor,
+                VIEW,
+                applicant_id=applicant_id,
+                case_id=case_id,
+                what="data pemohon",
+                nik_lengkap=not is_masked(view.applicant_nik),
+            )
+        return view
+
+    def open_attachment(self, actor: Actor, attachment_id: int) -> OpenedFile:
+        """An attachment's content, after a ``data_pribadi.lampiran`` entry."""
+        with self._s.db.reading() as session:
+            row = session.execute(
+                select(
+                    Attachment.file_name,
+                    Attachment.mime,
+                    Attachment.case_id,
+                    Case.applicant_id,
+                    AttachmentBlob.data,
+                )
+                .join(AttachmentBlob, AttachmentBlob.id == Attachment.blob_id)
+                .join(Case, Case.id == Attachment.case_id)
+                .where(Attachment.id == attachment_id)
+            ).first()
+            if row is None:
+                raise NotFound("Lampiran tidak ditemukan (mungkin telah dihapus).")
+            opened = OpenedFile(row.file_name, row.mime, bytes(row.data))
+        with self._s.db.transaction() as session:
+            self.log(
+                session,
+                actor,
+                ATTACHMENT,
+                applicant_id=row.applicant_id,
+                case_id=row.case_id,
+                what=f"lampiran {row.file_name}",
+            )
+        return opened
+
+    def open_document(self, actor: Actor, document_id: int, version: int | None = None) -> bytes:
+        """A document's PDF (a version, or the newest), after a ``data_pribadi.dokumen`` entry
+        saying whether that document prints the NIK in full."""
+        with self._s.db.reading() as session:
+            doc = session.get(Document, document_id)
+            if doc is None:
+                raise NotFound("Dokumen tidak ditemukan.")
+            query = select(DocumentVersion).where(DocumentVersion.document_id == document_id)
+            if version is not None:
+                query = query.where(DocumentVersion.version == version)
+            found = session.scalars(query.order_by(DocumentVersion.version.desc())).first()
+            if found is None:
+                raise NotFound("Dokumen tidak ditemukan.")
+            pdf = bytes(found.pdf)
+            case_id, kind, title, number = doc.case_id, doc.kind, doc.title, doc.number
+            applicant_id = session.scalar(select(Case.applicant_id).where(Case.id == case_id))
+        if not pdf:
+            raise UserError(
+                f"Isi {title} telah dihapus bersama data pribadi pemohon (masa retensi "
+                "habis); nomor dan riwayatnya tetap tercatat."
+            )
+        with self._s.db.transaction() as session:
+            self.log(
+                session,
+                actor,
+                DOCUMENT,
+                applicant_id=applicant_id,
+                case_id=case_id,
+                what=f"{title} {number or ''}".strip()
+                + (f" versi {version}" if version is not None else ""),
+                nik_lengkap=kind in FULL_NIK_DOCUMENTS,
+            )
+        return pdf
+
+    # ------------------------------------------------------------------ the entry itself
+
+    def log(
+        self,
+        session: Any,
+        actor: Actor,
+        action: str,
+        *,
+        applicant_id: int | None,
+        case_id: int | None = None,
+        what: str,
+        **extra: Any,
+    ) -> None:
+        """Append one access entry inside the caller's transaction (exports log their own
+        entry in the transaction that writes the file's rows)."""
+        audit.append(
+            session,
+            actor,
+            action,
+            at=self._s.now(),
+            case_id=case_id,
+            pemohon=applicant_id,
+            apa=what,
+            pc=workstation(),
+            **extra,
+        )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from desktop_perizinan.db.models import Applicant, Case, RequirementCheck, StepRecord
 from desktop_perizinan.db.upsert import insert_if_absent
 from desktop_perizinan.errors import FieldErrors, PermissionDenied, ValidationError
+from desktop_perizinan.privacy import mask_nik
 from desktop_perizinan.services import audit, numbering
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.attachments import AttachmentIn, check_attachment, store_attachment
@@ -246,7 +247,9 @@ class IntakeService:
                 at=now,
                 case_id=case.id,
                 jenis=pt.code,
-                nik=applicant.nik,
+                # Masked: the chain cannot be changed when the data is erased (UU PDP).
+                nik=mask_nik(applicant.nik),
+                pemohon=applicant.id,
                 kanal=request.channel,
             )
             result = self._run_counter_steps(

@@ -23,6 +23,7 @@ __all__ = ["VERB_GROUPS", "Handler", "build_parser", "main"]
 #: module here with ``register(verbs, common)`` and one name in this tuple.
 VERB_GROUPS: tuple[str, ...] = (
     "forms",
+    "sop_matrix",
     "demo",
     "audit",
     "verify",

@@ -91,6 +91,9 @@ def build_pdf(
         bottomMargin=margins.bottom,
         pageTemplates=[PageTemplate(id="page", frames=[frame], onPage=on_page)],
         lang="id-ID",
+        # The canvas's default Helvetica is never embedded; BSrE's pre-flight wants every
+        # font of the page embedded (issue 12), so start each page on our embedded font.
+        initialFontName=FONT,
     )
     doc.build(story)
     return buffer.getvalue()

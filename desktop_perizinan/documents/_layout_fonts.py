@@ -141,6 +141,11 @@ def register_fonts() -> None:
         # fifth of the render time, and the files come out a quarter smaller. Nothing else in
         # the application uses reportlab, so the process-wide setting is ours to choose.
         rl_config.useA85 = 0
+        # A table cell without a FONTNAME style starts on Helvetica, which is never embedded;
+        # BSrE's pre-flight wants every font embedded (issue 12), so cells start on ours.
+        from reportlab.platypus.tables import CellStyle
+
+        CellStyle.fontname = FONT
         _fonts_ready = True
 
 

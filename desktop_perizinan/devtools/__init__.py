@@ -1,0 +1,1 @@
+"""Tools for development, tests and the demo (never used by an office in production)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,6 +34,9 @@ from desktop_perizinan.ui.worker import Task, run_in_background
 
 #: How often the status bar asks whether the database still answers.
 CONNECTION_CHECK_MS = 15_000
+#: Below this available height (a 1366×768 screen less its taskbar) the first window opens
+#: maximised.
+SMALL_SCREEN_HEIGHT = 820
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +58,9 @@ class MainWindow(QMainWindow):
         self.connected: bool | None = None
 
         office = services.settings.office_profile().office_name
-        self.setWindowTitle(f"Perizinan Desktop — {office}" if office else "Perizinan Desktop")
+        # Qt appends the application's display name ("— Perizinan Desktop") to every window
+        # title on Windows and X11: the office alone, or it would read twice.
+        self.setWindowTitle(office)
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
@@ -287,11 +292,39 @@ class MainWindow(QMainWindow):
 
     # ================================================================ window state
 
+    def _fit_on_screen(self, *, maximise_if_small: bool) -> None:
+        """Keep the whole window, status bar included, on the screen it opens on.
+
+        1280×800 suits a large screen, but the common office screen is 1366×768 (less the
+        taskbar), and a geometry saved on another monitor may be larger still: shrink to the
+        available area and move inside it. The first time on a small screen, open maximised
+        (after that, the user's own choice is restored)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None or self.windowState() & Qt.WindowState.WindowMaximized:
+            return  # a maximised window restored as such already fits
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w = max(0, frame.width() - self.width())
+        extra_h = max(0, frame.height() - self.height())
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, 1), max(height, 1))
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), area.left()), area.right() - frame.width() + 1)
+        y = min(max(frame.y(), area.top()), area.bottom() - frame.height() + 1)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+        if maximise_if_small and area.height() < SMALL_SCREEN_HEIGHT:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
     def _restore(self) -> None:
         settings = QSettings()
         geometry = settings.value("mainwindow/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
+        first_time = geometry is None or not self.restoreGeometry(geometry)
+        if first_time:
             self.resize(1280, 800)
+        self._fit_on_screen(maximise_if_small=first_time)
         state = settings.value("mainwindow/state")
         if state is not None:
             self.restoreState(state)

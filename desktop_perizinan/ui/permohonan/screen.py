@@ -40,6 +40,7 @@ from desktop_perizinan.ui.permohonan.model import (
 )
 from desktop_perizinan.ui.theme import set_role
 from desktop_perizinan.ui.tugas.case_view import CaseDialog
+from desktop_perizinan.ui.widgets.fit_columns import fit_to_viewport
 from desktop_perizinan.workflow.definition import CaseStatus
 
 DEBOUNCE_MS = 150
@@ -126,27 +127,28 @@ class CasesScreen(QWidget):
         self.step_filter.addItem("Semua langkah", None)
         self.step_filter.setEnabled(False)
         self.step_filter.setToolTip("Pilih jenis izin lebih dulu untuk memilih langkahnya")
-        for combo, width in (
-            (self.type_filter, 220),
-            (self.status_filter, 150),
-            (self.step_filter, 200),
-        ):
-            combo.setMinimumWidth(width)
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
         self.period_filter = QComboBox()
         for label, code in PERIODS:
             self.period_filter.addItem(label, code)
+        # No "Jenis:"/"Status:" labels: each combo's first item already says what it filters
+        # ("Semua jenis izin"), and without them the row fits a 1024-pixel screen.
+        for combo, name, width, chars in (
+            (self.type_filter, "Jenis izin", 150, 14),
+            (self.status_filter, "Status", 110, 10),
+            (self.step_filter, "Langkah", 140, 12),
+            (self.period_filter, "Periode", 110, 10),
+        ):
+            combo.setAccessibleName(name)
+            combo.setMinimumWidth(width)
+            combo.setMinimumContentsLength(chars)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         self.overdue_filter = QCheckBox("Hanya yang &terlambat")
         for widget, stretch in (
-            (QLabel("Jenis:"), 0),
             (self.type_filter, 3),
-            (QLabel("Status:"), 0),
             (self.status_filter, 2),
-            (QLabel("Langkah:"), 0),
             (self.step_filter, 3),
-            (QLabel("Periode:"), 0),
             (self.period_filter, 2),
             (self.overdue_filter, 0),
         ):
@@ -172,6 +174,7 @@ class CasesScreen(QWidget):
         header.setStretchLastSection(True)
         for column, width in enumerate(COLUMN_WIDTHS[: len(COLUMNS)]):
             header.resizeSection(column, width)
+        fit_to_viewport(self.table)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(RECEIVED_COLUMN, Qt.SortOrder.DescendingOrder)
         header.sectionClicked.connect(self._header_clicked)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop_perizinan.documents.contexts import OfficeProfile
-from desktop_perizinan.documents.dates import format_date, format_datetime
+from desktop_perizinan.documents.dates import format_datetime
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
@@ -128,6 +128,12 @@ def render_pdp_report(ctx: PdpReportContext) -> bytes:
     def when(dt: datetime | None) -> str:
         return format_datetime(dt, zone=zone) if dt else "-"
 
+    def short(dt: datetime) -> str:
+        """Table cells: 02-11-2026 07.45 (a number, a book or a time never wraps)."""
+        return f"{dt:%d-%m-%Y %H.%M}"
+
+    gst = L.styles(9.0)  # the tables: 8 pt cells
+
     story: list[Flowable] = L.kop(ctx.office, width)
     story += [
         L.markup("LAPORAN DATA PRIBADI DAN RIWAYAT PEMROSESANNYA", st.title),
@@ -168,36 +174,31 @@ def render_pdp_report(ctx: PdpReportContext) -> bytes:
         )
     )
     story += _section(f"2. Permohonan ({len(ctx.cases)})", st)
-    story.append(
-        _grid(
-            ["Nomor", "Jenis izin", "Status", "Diterima", "Selesai", "Nomor izin"],
-            [
-                [
-                    c.reference,
-                    c.permit_name,
-                    c.status,
-                    when(c.received_at),
-                    when(c.closed_at),
-                    c.permit_number or "-",
-                ]
-                for c in ctx.cases
-            ],
-            [w * width for w in (0.17, 0.23, 0.13, 0.16, 0.16, 0.15)],
-            st,
-        )
-    )
+    if not ctx.cases:
+        story.append(L.para("Tidak ada.", st.small))
     for case in ctx.cases:
-        if case.fields:
-            story.append(Spacer(1, 2 * mm))
-            story.append(L.para(f"Isian permohonan {case.reference}:", st.small_bold))
-            story.append(L.kv_table(list(case.fields), st, width, 45 * mm, value_style=st.small))
+        story.append(Spacer(1, 1.5 * mm))
+        story.append(L.para(f"{case.reference} — {case.permit_name}", st.small_bold))
+        rows = [
+            ("Status", case.status),
+            ("Diterima", when(case.received_at)),
+            ("Selesai", when(case.closed_at)),
+            ("Nomor izin", case.permit_number or "-"),
+            *case.fields,
+        ]
+        story.append(
+            L.kv_table(rows, st, width, 48 * mm, value_style=st.small, label_style=st.small)
+        )
     story += _section(f"3. Lampiran yang disimpan ({len(ctx.attachments)})", st)
     story.append(
         _grid(
             ["Permohonan", "Nama berkas", "Jenis", "Diunggah"],
-            [[x.case_reference, x.file_name, x.kind, when(x.uploaded_at)] for x in ctx.attachments],
-            [w * width for w in (0.2, 0.45, 0.12, 0.23)],
-            st,
+            [
+                [x.case_reference, x.file_name, x.kind, short(x.uploaded_at)]
+                for x in ctx.attachments
+            ],
+            [width * w for w in (0.17, 0.55, 0.1, 0.18)],
+            gst,
         )
     )
     story += _section(f"4. Dokumen yang diterbitkan ({len(ctx.documents)})", st)
@@ -205,11 +206,11 @@ def render_pdp_report(ctx: PdpReportContext) -> bytes:
         _grid(
             ["Permohonan", "Dokumen", "Nomor", "Status", "Tanggal"],
             [
-                [d.case_reference, d.title, d.number or "-", d.status, format_date(d.created_at)]
+                [d.case_reference, d.title, d.number or "-", d.status, short(d.created_at)]
                 for d in ctx.documents
             ],
-            [w * width for w in (0.18, 0.3, 0.22, 0.12, 0.18)],
-            st,
+            [width * w for w in (0.17, 0.3, 0.26, 0.09, 0.18)],
+            gst,
         )
     )
     story += _section(f"5. Riwayat pemrosesan ({len(ctx.events)} kegiatan)", st)
@@ -224,13 +225,13 @@ def render_pdp_report(ctx: PdpReportContext) -> bytes:
     story.append(Spacer(1, 1.5 * mm))
     story.append(
         _grid(
-            ["Waktu", "Petugas", "Kegiatan", "Permohonan", "Keterangan", "Komputer"],
+            [f"Waktu ({zone})", "Petugas", "Kegiatan", "Permohonan", "Keterangan", "Komputer"],
             [
-                [when(e.at), e.who, e.activity, e.case_reference or "-", e.detail or "-", e.pc]
+                [short(e.at), e.who, e.activity, e.case_reference or "-", e.detail or "-", e.pc]
                 for e in ctx.events
             ],
-            [w * width for w in (0.16, 0.15, 0.18, 0.17, 0.24, 0.10)],
-            st,
+            [width * w for w in (0.16, 0.17, 0.19, 0.16, 0.22, 0.10)],
+            gst,
         )
     )
     story += [

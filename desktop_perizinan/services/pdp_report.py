@@ -128,6 +128,21 @@ class PdpReportService:
             )
         return PdpReport(applicant_id, name, pdf, len(ctx.events))
 
+    def make_for_case(self, actor: Actor, case_id: int) -> PdpReport:
+        """The report of the applicant of a case (the button in the case view)."""
+        actor.require(*REPORT_ROLES, what="membuat laporan data pribadi (Pasal 32 UU PDP)")
+        with self._s.db.reading() as session:
+            nik = session.scalar(
+                select(Applicant.nik)
+                .join(Case, Case.applicant_id == Applicant.id)
+                .where(Case.id == case_id)
+            )
+        if nik is None:
+            raise NotFound(f"Permohonan {case_id} tidak ditemukan.")
+        if is_erased_nik(nik):
+            raise NotFound("Data pribadi pemohon ini telah dihapus (masa retensi habis).")
+        return self.make(actor, nik)
+
     # ------------------------------------------------------------------ the context
 
     def _context(self, session: Session, actor: Actor, applicant: Applicant) -> PdpReportContext:
@@ -166,7 +181,7 @@ class PdpReportService:
                 select(Document).where(Document.case_id.in_(ids)).order_by(Document.id)
             )
         )
-        names = dict(session.execute(select(User.username, User.full_name)).tuples().all())
+        names = {u: n for u, n in session.execute(select(User.username, User.full_name))}
         mention = AuditEntry.detail.like(f'%"pemohon":{applicant.id},%') | AuditEntry.detail.like(
             f'%"pemohon":{applicant.id}}}%'
         )

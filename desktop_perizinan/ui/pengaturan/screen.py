@@ -27,6 +27,7 @@ from desktop_perizinan.services.audit_view import AuditLogService
 from desktop_perizinan.services.user_admin import UserAdminService
 from desktop_perizinan.ui.pengaturan.audit_tab import AuditTab
 from desktop_perizinan.ui.pengaturan.common import make_banner
+from desktop_perizinan.ui.pengaturan.data_pribadi_tab import PersonalDataTab
 from desktop_perizinan.ui.pengaturan.esign_tab import EsignTab
 from desktop_perizinan.ui.pengaturan.forms_tab import FormsTab
 from desktop_perizinan.ui.pengaturan.profile_tab import ProfileTab
@@ -112,6 +113,7 @@ class SettingsScreen(QWidget):
         self.users: UsersTab | None = None
         self.forms: FormsTab | None = None
         self.audit: AuditTab | None = None
+        self.personal_data: PersonalDataTab | None = None
         if not actor.has(ADMIN_ROLE):
             notice = QLabel(
                 "Pengaturan hanya untuk administrator. Minta administrator kantor bila profil "
@@ -133,6 +135,8 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self.forms, icon("permohonan"), "&Jenis izin")
         self.tabs.addTab(self.audit, icon("buku"), "&Audit")
         self.tabs.addTab(EsignTab(services, actor), icon("kelengkapan"), "&Tanda tangan elektronik")
+        self.personal_data = PersonalDataTab(services, actor, self.tabs)
+        self.tabs.addTab(self.personal_data, icon("pengguna"), "&Data pribadi")
         self.tabs.currentChanged.connect(self._tab_changed)
         layout.addWidget(self.tabs, 1)
         self._shown.add(TAB_PROFILE)  # loaded by its constructor

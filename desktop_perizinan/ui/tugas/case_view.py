@@ -46,6 +46,7 @@ from desktop_perizinan.ui.common.documents import open_attachment, open_pdf
 from desktop_perizinan.ui.common.live import LiveUpdates
 from desktop_perizinan.ui.common.timeline import TimelineTable
 from desktop_perizinan.ui.theme import set_role
+from desktop_perizinan.ui.tugas.data_pribadi import PdpReportButton
 from desktop_perizinan.ui.tugas.step_dialog import StepDialog
 from desktop_perizinan.ui.widgets.form import FieldBox
 from desktop_perizinan.ui.widgets.formatting import short_datetime, size_text
@@ -207,6 +208,8 @@ class CaseWidget(QWidget):
         actions.addWidget(self.no_action, 1)
         actions.addWidget(self.withdraw_button)
         actions.addWidget(self.reopen_button)
+        self.pdp_button = PdpReportButton(services, actor, case_id, self)
+        actions.addWidget(self.pdp_button)
         actions.addWidget(self.reload_button)
         layout.addLayout(actions)
 
@@ -298,7 +301,10 @@ class CaseWidget(QWidget):
     def reload(self) -> None:
         """Read the case again (short reading session in the service) and show it."""
         try:
-            self.view = self.services.queries.case(self.case_id, self.actor)
+            if self.view is None:  # opening the case is one logged access (UU PDP)
+                self.view = self.services.personal_data.view_case(self.actor, self.case_id)
+            else:
+                self.view = self.services.queries.case(self.case_id, self.actor)
         except UserError as exc:
             self.subtitle.setText(exc.message)
             return
@@ -440,7 +446,8 @@ class CaseWidget(QWidget):
         if item is None:
             return
         try:
-            data = self.lookups.attachment(int(item.data(0, DOC_ID_ROLE)))
+            attachment_id = int(item.data(0, DOC_ID_ROLE))
+            data = self.services.personal_data.open_attachment(self.actor, attachment_id)
             self.viewer = open_attachment(self, data.file_name, data.mime, data.data)
         except UserError as exc:
             report_error(self, exc)
@@ -453,7 +460,13 @@ class CaseWidget(QWidget):
         doc_id = int(item.data(0, DOC_ID_ROLE))
         version = item.data(0, VERSION_ROLE)
         doc = next(d for d in (self.view.documents if self.view else ()) if d.id == doc_id)
-        data = self.services.documents.pdf(doc_id, int(version) if version else None)
+        try:  # logged: a document prints the applicant's data
+            data = self.services.personal_data.open_document(
+                self.actor, doc_id, int(version) if version else None
+            )
+        except UserError as exc:
+            report_error(self, exc)
+            return
         suffix = f" (versi {version})" if version else ""
         self.viewer = open_pdf(self, data, doc.title + suffix, number=doc.number)
 

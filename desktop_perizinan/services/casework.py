@@ -381,25 +381,21 @@ def _sign(ctx: StepContext) -> None:
     # the PKCS#12 or its passphrase.
     from desktop_perizinan.services import esign
 
-    identity = esign.identity_from_data(ctx.data)
+    # The backend (own PKCS#12 or BSrE, per the signer's Pengaturan) holds the secret for
+    # this call only; the record keeps the certificate's identity and the backend, no secret.
+    backend = esign.backend_for(ctx.session, ctx.actor, ctx.data)
     book = esign.following_number_book(ctx.pt, ctx.step)
+    handed: dict[str, Any] = {"backend": backend, "book": book}
     ref = ctx.services.documents.sign(
-        ctx.session,
-        ctx.actor,
-        ctx.case,
-        ctx.pt,
-        doc,
-        mode,
-        {"identitas": identity, "book": book},
-        ctx.now,
+        ctx.session, ctx.actor, ctx.case, ctx.pt, doc, mode, handed, ctx.now
     )
+    signed: esign.SignedPdf = handed["hasil_tte"]
     ctx.record.data = {
         "document_id": doc.id,
         "mode": mode,
         "nomor": ref.number,
         "buku": book,
-        "sertifikat": identity.info.as_record(),
-        "tingkat": esign.LEVEL_B_T if esign.timestamp_url(ctx.session) else esign.LEVEL_B_B,
+        **signed.as_record(),
     }
     ctx.produced.append(ref)
 

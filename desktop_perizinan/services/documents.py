@@ -426,11 +426,11 @@ class DocumentService:
 
         if doc.number is not None:
             raise ValidationError(f"Dokumen ini sudah bernomor {doc.number}.")
-        identity = esign.identity_from_data(data)
-        info = identity.info
-        esign.check_validity(info, now)
-        esign.check_usage(identity.certificate)
-        esign.check_belongs_to(info, full_name=actor.full_name, nip=actor.nip)
+        # The signer's backend (Pengaturan): own PKCS#12 or BSrE. A PKCS#12 certificate is
+        # checked before a number is taken; BSrE's answer is validated after (esign.preflight).
+        backend = esign.backend_for(session, actor, data)
+        if isinstance(backend, esign.Pkcs12Backend):
+            backend.check(now)
         permit = doc.kind == DocumentKind.PERMIT.value
         book = str(data.get("book") or (pt.numbering.book if permit else "surat_keluar"))
         doc.signed_by = actor.id
@@ -438,14 +438,21 @@ class DocumentService:
         doc.sign_mode = "elektronik"
         ref = self.finalize_with_number(session, actor, case, pt, doc, book, now)
         final = doc.versions[-1]
-        final.pdf = esign.sign_pdf(
-            identity,
-            final.pdf,
-            reason=f"{doc.title} nomor {doc.number}",
-            location=self.office(session).city,
-            timestamp_url=esign.timestamp_url(session),
+        assert doc.number is not None and doc.verification_code is not None
+        signed = backend.sign(
+            esign.SignRequest(
+                pdf=final.pdf,
+                reason=f"{doc.title} nomor {doc.number}",
+                location=self.office(session).city,
+                label=doc.number,
+                link_qr=qr_payload(doc.number, doc.verification_code),
+                printed=(doc.number,),
+            ),
+            now,
         )
+        final.pdf = signed.pdf
         final.sha256 = hashlib.sha256(final.pdf).hexdigest()
+        data["hasil_tte"] = signed  # read back by the step (casework) for its record
         return ref
 
     def finalize_with_number(

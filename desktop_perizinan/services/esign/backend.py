@@ -91,6 +91,9 @@ class SignRequest:
     label: str = ""
     #: The verification address a *visible* BSrE stamp may carry as ``linkQR``.
     link_qr: str = ""
+    #: Text that must already be printed on the page before signing (the number; the QR is
+    #: drawn with it): the pre-flight refuses a PDF without it.
+    printed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

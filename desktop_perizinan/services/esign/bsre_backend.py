@@ -12,8 +12,10 @@ down for one file is down for the next; every remaining request gets the same er
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from cryptography import x509
@@ -31,18 +33,29 @@ from desktop_perizinan.services.esign.errors import (
     SigningError,
     WrongPassphrase,
 )
-from desktop_perizinan.services.esign.preflight import check_before_sending, check_returned
+from desktop_perizinan.services.esign.preflight import (
+    check_before_sending,
+    check_returned,
+    single_revision,
+)
 from desktop_perizinan.services.esign.signer_config import SignerConfig
 from desktop_perizinan.services.esign.validation import LEVEL_B_B
 
 #: The PC's environment variable with the gateway's HTTP Basic password (never the database).
 PASSWORD_ENV = "PERIZINAN_BSRE_PASSWORD"
+#: The PC's environment variable overriding the read time-out in seconds (a slow gateway).
+TIMEOUT_ENV = "PERIZINAN_BSRE_TIMEOUT"
 #: Statuses of the certificate-status endpoint under which a signer can sign.
 ACTIVE = "ISSUE"
 
 
 def client_for(config: SignerConfig, **options: float) -> BsreClient:
     """A client for the signer's gateway, with HTTP Basic auth when a user is configured."""
+    timeout = os.environ.get(TIMEOUT_ENV, "").strip()
+    if timeout and "read_timeout" not in options:
+        # A typo in the PC's environment keeps the default rather than failing to sign.
+        with contextlib.suppress(ValueError):
+            options = {**options, "read_timeout": max(float(timeout), 0.1)}
     auth = None
     if config.gateway_user:
         auth = (config.gateway_user, os.environ.get(PASSWORD_ENV, ""))
@@ -115,9 +128,12 @@ class BsreBackend:
     ) -> list[SignedPdf | SigningError]:
         results: list[SignedPdf | SigningError | None] = [None] * len(requests)
         ready: list[int] = []
+        requests = [replace(r, pdf=single_revision(r.pdf)) for r in requests]
         for i, request in enumerate(requests):
             try:
-                check_before_sending(request.pdf, marker=self._marker())
+                check_before_sending(
+                    request.pdf, marker=self._marker(), required_text=request.printed
+                )
                 ready.append(i)
             except SigningError as exc:
                 results[i] = exc

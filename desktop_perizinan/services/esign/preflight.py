@@ -69,6 +69,28 @@ def _fonts_not_embedded(reader: Any) -> list[str]:
     return sorted(missing)
 
 
+def single_revision(pdf: bytes) -> bytes:
+    """The PDF rewritten as one revision when it carries incremental updates.
+
+    The final gets its verification payload in the document information as an incremental
+    update (``verification.embed_payload``); BSrE rebuilds such files badly ("Rebuild
+    failed"), so what is sent is the same document written out once (pypdf keeps pages, fonts
+    and the information dictionary). An already clean file is sent byte for byte.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    if pdf.count(b"%%EOF") == 1 and pdf.count(b"startxref") == 1:
+        return pdf
+    try:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+        out = io.BytesIO()
+        writer.write(out)
+    except Exception:  # a broken xref: the pre-flight check says so in words
+        log.info("pre-flight: PDF could not be rewritten", exc_info=True)
+        return pdf
+    return out.getvalue()
+
+
 def check_before_sending(
     pdf: bytes, *, marker: str = "", required_text: Iterable[str] = ()
 ) -> None:

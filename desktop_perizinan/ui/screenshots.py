@@ -180,10 +180,14 @@ class _Shooter:
         dialog.close()
 
     def _window(self, services, username: str, key: str):  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import Qt
+
         from desktop_perizinan.services.demo import DEMO_PASSWORD
         from desktop_perizinan.ui.app_window import MainWindow
 
         window = MainWindow(services, services.users.login(username, DEMO_PASSWORD))
+        # Not maximised on the small offscreen screen: the pictures have a fixed size.
+        window.setWindowState(Qt.WindowState.WindowNoState)
         window.resize(*SIZE)
         window.show()
         window.show_screen(key)

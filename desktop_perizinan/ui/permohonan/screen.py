@@ -41,6 +41,7 @@ from desktop_perizinan.ui.permohonan.model import (
 from desktop_perizinan.ui.theme import set_role
 from desktop_perizinan.ui.tugas.case_view import CaseDialog
 from desktop_perizinan.ui.widgets.fit_columns import fit_to_viewport
+from desktop_perizinan.ui.widgets.screen_header import ScreenHeader
 from desktop_perizinan.workflow.definition import CaseStatus
 
 DEBOUNCE_MS = 150
@@ -95,16 +96,10 @@ class CasesScreen(QWidget):
         self.search = CaseSearch(services)
 
         layout = QVBoxLayout(self)
-        head = QHBoxLayout()
-        title = QLabel("Permohonan")
-        set_role(title, "title")
-        head.addWidget(title)
-        head.addStretch(1)
         self.count_label = QLabel()
         self.count_label.setObjectName("caseCount")
         set_role(self.count_label, "subtitle")
-        head.addWidget(self.count_label)
-        layout.addLayout(head)
+        layout.addWidget(ScreenHeader("Permohonan", self.count_label, subtitle=False))
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("search")

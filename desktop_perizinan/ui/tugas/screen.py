@@ -28,6 +28,7 @@ from desktop_perizinan.ui.tugas.case_view import CaseDialog
 from desktop_perizinan.ui.tugas.step_dialog import StepDialog
 from desktop_perizinan.ui.widgets.formatting import short_datetime
 from desktop_perizinan.ui.widgets.messages import report_error
+from desktop_perizinan.ui.widgets.screen_header import ScreenHeader
 from desktop_perizinan.ui.widgets.table import Column, RowsModel, RowsView
 
 COUNTDOWN_COLUMN = 0
@@ -54,24 +55,16 @@ class TasksScreen(QWidget):
         self.step_dialog: StepDialog | None = None
 
         layout = QVBoxLayout(self)
-        head = QHBoxLayout()
-        title = QLabel("Tugas saya")
-        set_role(title, "title")
-        head.addWidget(title)
-        head.addStretch(1)
         self.reload_button = QPushButton("Muat &ulang")
         self.reload_button.setToolTip(
             "Daftar juga diperbarui sendiri bila PC lain mengerjakan langkah (F5)"
         )
         self.reload_button.clicked.connect(self.reload)
-        head.addWidget(self.reload_button)
-        layout.addLayout(head)
+        self.header = ScreenHeader("Tugas saya", self.reload_button)
+        layout.addWidget(self.header)
         roles = ", ".join(sorted(services.office.role_name(r) for r in actor.roles))
-        self.subtitle = QLabel()
-        set_role(self.subtitle, "subtitle")
-        self.subtitle.setWordWrap(True)
+        self.subtitle = self.header.subtitle
         self._who = f"{actor.full_name} · {roles}"
-        layout.addWidget(self.subtitle)
 
         self.model: RowsModel[TaskRow] = RowsModel(self._columns())
         self.table = RowsView(self.model, self)

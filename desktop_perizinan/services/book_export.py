@@ -21,8 +21,23 @@ from typing import IO, TYPE_CHECKING, Any
 from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import Session
 
-from desktop_perizinan.db.models import AgendaEntry, Case, ExpeditionEntry, NumberBook, User
-from desktop_perizinan.services.book_rows import AgendaRow, BookInfo, ExpeditionRow
+from desktop_perizinan.db.models import (
+    AgendaEntry,
+    Case,
+    DeferredTte,
+    Document,
+    ExpeditionEntry,
+    NumberBook,
+    User,
+)
+from desktop_perizinan.services import personal_data as pd
+from desktop_perizinan.services.actor import Actor
+from desktop_perizinan.services.book_rows import (
+    AgendaRow,
+    BookInfo,
+    ExpeditionRow,
+    signature_note,
+)
 from desktop_perizinan.services.numbering import book_by_code
 
 if TYPE_CHECKING:
@@ -98,7 +113,7 @@ def agenda_cells(row: AgendaRow) -> tuple[Any, ...]:
         row.addressee,
         row.reg_number or "",
         row.taken_by,
-        void_note(row.void_reason) if row.voided else "",
+        void_note(row.void_reason) if row.voided else row.signature,
     )
 
 
@@ -170,8 +185,13 @@ class BookExportService:
                 AgendaEntry.imported,
                 AgendaEntry.voided,
                 AgendaEntry.void_reason,
+                Document.sign_mode,
+                DeferredTte.id,
+                DeferredTte.attached_at,
             )
             .outerjoin(Case, Case.id == AgendaEntry.case_id)
+            .outerjoin(Document, Document.id == AgendaEntry.document_id)
+            .outerjoin(DeferredTte, DeferredTte.document_id == AgendaEntry.document_id)
             .where(AgendaEntry.book_id == book.id)
             .order_by(AgendaEntry.year, AgendaEntry.seq)
         )
@@ -208,6 +228,9 @@ class BookExportService:
             imported,
             voided,
             reason,
+            sign_mode,
+            deferred,
+            attached_at,
         ) in result:
             yield AgendaRow(
                 id_,
@@ -220,6 +243,7 @@ class BookExportService:
                 users.get(by or 0, IMPORTED_BY if imported else "-"),
                 bool(voided),
                 reason,
+                signature_note(sign_mode, deferred is not None, attached_at),
             )
 
     def agenda(self, book_code: str, year: int | None, search: str = "") -> list[AgendaRow]:
@@ -237,11 +261,14 @@ class BookExportService:
         *,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
+        with_nik: bool = False,
     ) -> int:
         """Write a book to XLSX, ready to print; returns the number of lines written.
 
         ``progress(n)`` is called every thousand lines; when ``cancelled()`` turns true the
-        writer raises ``Cancelled`` and ``dest`` is not written.
+        writer raises ``Cancelled`` and ``dest`` is not written. ``with_nik`` adds the
+        applicants' NIKs as a last column (UU PDP: only when asked; ``export`` checks the
+        role and logs it).
         """
         from desktop_perizinan.documents.xlsx_books import write_book_xlsx
 
@@ -249,13 +276,20 @@ class BookExportService:
         with self._s.db.reading() as session:
             book = book_by_code(session, book_code)
             title, yearly = book.title, book.yearly
-            rows = (agenda_cells(r) for r in self._stream_agenda(session, book, year))
+            columns, niks = agenda_columns(), {}
+            if with_nik:
+                columns.append(pd.nik_column())
+                niks = pd.niks_by_agenda_line(session, book.id, year if yearly else None)
+            rows = (
+                agenda_cells(r) + ((niks.get(r.id, ""),) if with_nik else ())
+                for r in self._stream_agenda(session, book, year)
+            )
             return write_book_xlsx(
                 dest,
                 title=title,
                 office_name=office.office_name,
                 year=year if yearly else None,
-                columns=agenda_columns(),
+                columns=columns,
                 rows=rows,
                 paper=office.paper,
                 progress=progress,
@@ -346,13 +380,18 @@ class BookExportService:
         *,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
+        with_nik: bool = False,
     ) -> int:
         from desktop_perizinan.documents.xlsx_books import write_book_xlsx
 
         office = self._s.settings.office_profile()
         with self._s.db.reading() as session:
+            columns, niks = expedition_columns(), {}
+            if with_nik:
+                columns.append(pd.nik_column())
+                niks = pd.niks_by_expedition_line(session)
             rows = (
-                expedition_cells(i, r)
+                expedition_cells(i, r) + ((niks.get(r.id, ""),) if with_nik else ())
                 for i, r in enumerate(self._stream_expedition(session, year), start=1)
             )
             return write_book_xlsx(
@@ -360,7 +399,7 @@ class BookExportService:
                 title="Buku Ekspedisi",
                 office_name=office.office_name,
                 year=year,
-                columns=expedition_columns(),
+                columns=columns,
                 rows=rows,
                 paper=office.paper,
                 progress=progress,
@@ -377,13 +416,29 @@ class BookExportService:
         *,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
+        with_nik: bool = False,
+        actor: Actor | None = None,
     ) -> ExportResult:
-        """Export an agenda book or (``EXPEDITION``) the expedition book to ``dest``."""
+        """Export an agenda book or (``EXPEDITION``) the expedition book to ``dest``.
+
+        Without NIKs unless ``with_nik`` (UU PDP): then ``actor`` must be a role that sees
+        NIKs in full, and the export is logged (``data_pribadi.ekspor``) once written."""
+        if with_nik:
+            actor = self._s.personal_data.check_export_with_nik(actor)
         if book_code == EXPEDITION:
-            rows = self.export_expedition(year, dest, progress=progress, cancelled=cancelled)
-            return ExportResult(dest, rows, "Buku Ekspedisi")
-        rows = self.export_agenda(book_code, year, dest, progress=progress, cancelled=cancelled)
-        title = next((b.title for b in self.books() if b.code == book_code), book_code)
+            rows = self.export_expedition(
+                year, dest, progress=progress, cancelled=cancelled, with_nik=with_nik
+            )
+            title = "Buku Ekspedisi"
+        else:
+            rows = self.export_agenda(
+                book_code, year, dest, progress=progress, cancelled=cancelled, with_nik=with_nik
+            )
+            title = next((b.title for b in self.books() if b.code == book_code), book_code)
+        if with_nik and actor is not None:
+            self._s.personal_data.log_export(
+                actor, book_code=book_code, year=year, title=title, rows=rows
+            )
         return ExportResult(dest, rows, title)
 
 

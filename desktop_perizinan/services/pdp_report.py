@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
@@ -187,11 +188,14 @@ class PdpReportService:
         )
         entries = session.scalars(
             select(AuditEntry)
-            .where(or_(AuditEntry.case_id.in_(ids), mention))
+            .where(or_(AuditEntry.case_id.in_(ids), mention, AuditEntry.action == pd.EXPORT))
             .order_by(AuditEntry.id)
         )
+        books = _books_of(session, ids)
         events = []
         for entry in entries:
+            if entry.action == pd.EXPORT and entry.case_id is None and not _covers(entry, books):
+                continue  # a book exported with NIKs, but none of this person's lines
             what, pc = _event_detail(entry.action, entry.detail)
             events.append(
                 PdpEvent(
@@ -228,3 +232,43 @@ class PdpReportService:
             events=tuple(events),
             retention_text=retention,
         )
+
+
+def _books_of(session: Session, case_ids: list[int]) -> dict[tuple[str, int], datetime]:
+    """(book code, year) -> when the first line of these cases went into it (agenda and
+    expedition): an export made before that did not hold this person's data."""
+    from desktop_perizinan.db.models import AgendaEntry, ExpeditionEntry, NumberBook
+    from desktop_perizinan.services.book_export import EXPEDITION
+
+    found: dict[tuple[str, int], datetime] = {}
+
+    def add(key: tuple[str, int], at: datetime) -> None:
+        if key not in found or at < found[key]:
+            found[key] = at
+
+    for code, year, at in session.execute(
+        select(NumberBook.code, AgendaEntry.year, AgendaEntry.taken_at)
+        .join(NumberBook, NumberBook.id == AgendaEntry.book_id)
+        .where(AgendaEntry.case_id.in_(case_ids))
+    ):
+        add((code, int(year)), at)
+    for sent in session.scalars(
+        select(ExpeditionEntry.sent_at).where(ExpeditionEntry.case_id.in_(case_ids))
+    ):
+        add((EXPEDITION, sent.year), sent)
+    return found
+
+
+def _covers(entry: AuditEntry, books: dict[tuple[str, int], datetime]) -> bool:
+    """Whether an export entry (``buku``, ``tahun``) included one of these book lines."""
+    try:
+        data = json.loads(entry.detail)
+    except ValueError:
+        return False
+    if not isinstance(data, dict):
+        return False
+    book, year = data.get("buku"), data.get("tahun")
+    return any(
+        code == book and (year is None or y == year) and first <= entry.at
+        for (code, y), first in books.items()
+    )

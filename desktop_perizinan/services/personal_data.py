@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from desktop_perizinan.db.models import Attachment, AttachmentBlob, Case, Document, DocumentVersion
-from desktop_perizinan.errors import NotFound, UserError
+from desktop_perizinan.errors import NotFound, PermissionDenied, UserError
 from desktop_perizinan.privacy import (
     DEFAULT_FULL_NIK_ROLES,
     is_masked,
@@ -181,6 +181,33 @@ class PersonalDataService:
             )
         return pdf
 
+    # ------------------------------------------------------------------ exports with NIKs
+
+    def check_export_with_nik(self, actor: Actor | None) -> Actor:
+        """A book exported with the applicants' NIKs: only for a role that sees them."""
+        if actor is None or not self.may_see_full_nik(actor):
+            roles = ", ".join(self._s.office.role_name(r) for r in self.full_nik_roles())
+            raise PermissionDenied(
+                f"Ekspor dengan NIK pemohon hanya untuk {roles}; ekspor tanpa NIK tetap bisa."
+            )
+        return actor
+
+    def log_export(
+        self, actor: Actor, *, book_code: str, year: int | None, title: str, rows: int
+    ) -> None:
+        """The entry of a book exported with NIKs: which book and year (the Ps 32 report
+        lists it for every applicant with a line in that book and year)."""
+        with self._s.db.transaction() as session:
+            self.log(
+                session,
+                actor,
+                EXPORT,
+                applicant_id=None,
+                what=f"{title}{f' {year}' if year else ''} ke Excel dengan NIK ({rows} baris)",
+                buku=book_code,
+                tahun=year,
+            )
+
     # ------------------------------------------------------------------ the entry itself
 
     def log(
@@ -207,3 +234,40 @@ class PersonalDataService:
             pc=workstation(),
             **extra,
         )
+
+
+# ---------------------------------------------------------------------- a book's NIK column
+
+
+def nik_column() -> Any:
+    """The column a book export adds when the user asks for NIKs (text: 16 digits stay)."""
+    from desktop_perizinan.documents.xlsx_books import Column
+
+    return Column("NIK Pemohon", 20, "text")
+
+
+def niks_by_agenda_line(session: Any, book_id: int, year: int | None) -> dict[int, str]:
+    """agenda line id -> the applicant's NIK (one query for the whole book and year)."""
+    from desktop_perizinan.db.models import AgendaEntry, Applicant
+
+    query = (
+        select(AgendaEntry.id, Applicant.nik)
+        .join(Case, Case.id == AgendaEntry.case_id)
+        .join(Applicant, Applicant.id == Case.applicant_id)
+        .where(AgendaEntry.book_id == book_id, Applicant.erased_at.is_(None))
+    )
+    if year is not None:
+        query = query.where(AgendaEntry.year == year)
+    return {line: nik for line, nik in session.execute(query)}
+
+
+def niks_by_expedition_line(session: Any) -> dict[int, str]:
+    from desktop_perizinan.db.models import Applicant, ExpeditionEntry
+
+    query = (
+        select(ExpeditionEntry.id, Applicant.nik)
+        .join(Case, Case.id == ExpeditionEntry.case_id)
+        .join(Applicant, Applicant.id == Case.applicant_id)
+        .where(Applicant.erased_at.is_(None))
+    )
+    return {line: nik for line, nik in session.execute(query)}

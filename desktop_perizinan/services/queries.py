@@ -209,10 +209,12 @@ class CaseQueries:
 
         return CaseSearch(self._s).search_page(CaseFilters(text=text), 0, limit)
 
-    def waiting_for_applicant(self, *, limit: int = 200) -> list[CaseRow]:
+    def waiting_for_applicant(self, *, text: str = "", limit: int = 200) -> list[CaseRow]:
+        """Files waiting for the applicant; ``text`` searches name, full NIK and numbers in
+        the database (the list shows the NIK masked, so it cannot be filtered on screen)."""
         from desktop_perizinan.services.case_search import CaseFilters, CaseSearch
 
-        filters = CaseFilters(status=CaseStatus.WAITING_APPLICANT)
+        filters = CaseFilters(text=text, status=CaseStatus.WAITING_APPLICANT)
         return CaseSearch(self._s).search_page(filters, 0, limit)
 
     # ------------------------------------------------------------------ internals

@@ -332,3 +332,53 @@ def test_command_line_report_retention_and_erasure(
     with services.db.reading() as session:
         assert verify_chain(session).ok
         assert session.scalar(select(Applicant.name)) == ERASED_TEXT
+
+
+# ----------------------------------------------------------------------------- book exports
+
+
+def _cells(path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path, read_only=True).active
+    return [[str(c) for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_books_are_exported_without_nik_unless_asked_and_then_logged(
+    services, users, driver, clock, tmp_path
+):
+    from desktop_perizinan.services.book_export import BookExportService
+
+    applicant = DEMO_APPLICANTS[3]
+    driver.submit(KESENIAN, applicant)
+    books = BookExportService(services)
+    year = services.now().year
+    plain = books.export("registrasi", year, tmp_path / "plain.xlsx")
+    text_plain = " ".join(" ".join(r) for r in _cells(plain.path))
+    assert plain.rows == 1 and applicant.nik not in text_plain and "NIK" not in text_plain
+    assert _entries(services, pd.EXPORT) == []
+
+    with pytest.raises(PermissionDenied):
+        books.export(
+            "registrasi", year, tmp_path / "x.xlsx", with_nik=True, actor=users["ksb_umum"]
+        )
+    assert not (tmp_path / "x.xlsx").exists()
+
+    kasi = users["backoffice"]
+    full = books.export("registrasi", year, tmp_path / "nik.xlsx", with_nik=True, actor=kasi)
+    rows = _cells(full.path)
+    assert any("NIK Pemohon" in r for r in rows) and any(applicant.nik in r for r in rows)
+    logged = _entries(services, pd.EXPORT)
+    assert len(logged) == 1 and logged[0].username == kasi.username
+    assert json.loads(logged[0].detail)["buku"] == "registrasi"
+    report = squash(pdf_text(services.pdp_report.make(kasi, applicant.nik).pdf))
+    assert "Mengekspor" in report and "dengan NIK" in report
+    # An applicant whose line came after the export, or in another book, is not in it.
+    other = DEMO_APPLICANTS[2]
+    clock.advance(5)
+    driver.submit(KESENIAN, other)
+    books.export("surat_keluar", year, tmp_path / "sk.xlsx", with_nik=True, actor=kasi)
+    assert "Mengekspor" not in squash(pdf_text(services.pdp_report.make(kasi, other.nik).pdf))
+    # A later export of the book that holds their line is in it.
+    books.export("registrasi", year, tmp_path / "again.xlsx", with_nik=True, actor=kasi)
+    assert "Mengekspor" in squash(pdf_text(services.pdp_report.make(kasi, other.nik).pdf))

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -139,6 +140,14 @@ class BooksScreen(QWidget):
         self.export_button = QPushButton(icon("cetak"), "&Ekspor Excel…")
         self.export_button.setObjectName("exportBook")
         self.export_button.setToolTip("Simpan buku tahun ini sebagai berkas Excel siap cetak")
+        # UU PDP: a book leaves the office without NIKs unless asked (and then it is logged).
+        self.with_nik = QCheckBox("Sertakan N&IK pemohon")
+        self.with_nik.setObjectName("exportWithNik")
+        self.with_nik.setToolTip(
+            "Tanpa centang, buku diekspor tanpa NIK. Ekspor dengan NIK tercatat di log audit "
+            "dan di laporan data pribadi setiap pemohon di buku itu."
+        )
+        self.with_nik.setVisible(services.personal_data.may_see_full_nik(actor))
         self.open_button = QPushButton(icon("buka"), "Buka Berkas")
         self.open_button.setToolTip("Buka berkas hasil ekspor terakhir")
         self.open_button.hide()
@@ -175,6 +184,7 @@ class BooksScreen(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.summary, 1)
         actions.addWidget(self.open_button)
+        actions.addWidget(self.with_nik)
         actions.addWidget(self.export_button)
         actions.addWidget(self.void_button)
         actions.addWidget(self.import_button)
@@ -348,12 +358,21 @@ class BooksScreen(QWidget):
         if path is None:
             return None
         service, code = self.books_service, self.book_code
+        with_nik, actor = not self.with_nik.isHidden() and self.with_nik.isChecked(), self._actor
         total = service.count(code, year)
         self.banner.clear_message()
 
         def job(progress: Callable[[int], None], cancelled: Callable[[], bool]) -> ExportResult:
             # On the pool thread: only the service, its own session, and the two callables.
-            return service.export(code, year, path, progress=progress, cancelled=cancelled)
+            return service.export(
+                code,
+                year,
+                path,
+                progress=progress,
+                cancelled=cancelled,
+                with_nik=with_nik,
+                actor=actor,
+            )
 
         label = f"Menyimpan {title}{f' {year}' if year else ''}…"
         self.export_job = ProgressJob(

@@ -121,7 +121,8 @@ class LoketScreen(QWidget):
         self.waiting_filter.setObjectName("waitingFilter")
         self.waiting_filter.setPlaceholderText("Saring: nama, NIK atau referensi")
         self.waiting_filter.setClearButtonEnabled(True)
-        self.waiting_filter.textChanged.connect(self.waiting_view.set_filter)
+        # Searched in the database: the list shows NIKs masked (UU PDP), the clerk types one.
+        self.waiting_filter.textChanged.connect(self._filter_waiting)
         self.waiting_filter.returnPressed.connect(self.waiting_view.setFocus)
         self.waiting_empty = QLabel("Tidak ada berkas yang menunggu kelengkapan pemohon.")
         set_role(self.waiting_empty, "hint")
@@ -171,6 +172,11 @@ class LoketScreen(QWidget):
         self.lists.setStretch(0, 1 if tasks else 0)
         self.lists.setStretch(1, 1 if waiting else 0)
         self.lists.setStretch(2, 0 if tasks or waiting else 1)
+        if self.waiting_filter.text().strip():
+            self._filter_waiting(self.waiting_filter.text())
+
+    def _filter_waiting(self, text: str) -> None:
+        self.waiting.set_rows(self._s.queries.waiting_for_applicant(text=text))
 
     # ---------------------------------------------------------------- commands
 

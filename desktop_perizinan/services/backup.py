@@ -248,7 +248,9 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _write_manifest(result: BackupResult, source: str) -> None:
+def _write_manifest(
+    result: BackupResult, source: str, contents: dict[str, Any] | None = None
+) -> None:
     manifest = {
         "app_version": __version__,
         "created_at": datetime.now().isoformat(timespec="seconds"),
@@ -258,6 +260,8 @@ def _write_manifest(result: BackupResult, source: str) -> None:
         "sha256": result.sha256,
         "seconds": round(result.seconds, 3),
         **asdict(result.verification),
+        # What the backup holds (UU PDP): personal data, and how much of it.
+        "isi": contents or {},
     }
     target = _manifest_path(result.path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -442,7 +446,9 @@ def create_backup(
         target, kind, target.stat().st_size, time.perf_counter() - started, digest, verification
     )
     with suppress(OSError):  # the backup itself is complete; the manifest is a convenience
-        _write_manifest(result, describe_url(parsed))
+        from desktop_perizinan.services.personal_data import backup_contents
+
+        _write_manifest(result, describe_url(parsed), backup_contents(url))
     log.info("backup %s (%s bytes, %.2f s)", target, result.size, result.seconds)
     return result
 

@@ -271,3 +271,49 @@ def niks_by_expedition_line(session: Any) -> dict[int, str]:
         .where(Applicant.erased_at.is_(None))
     )
     return {line: nik for line, nik in session.execute(query)}
+
+
+# ---------------------------------------------------------------------- what a backup holds
+
+
+def backup_contents(url: str) -> dict[str, Any]:
+    """What a backup of the database at ``url`` contains, for its manifest (UU PDP: an
+    office must know where personal data is, and a backup holds all of it). Counted on the
+    source right after the copy; empty when the database cannot be read (the backup itself is
+    already verified, the manifest is a description)."""
+    from sqlalchemy import func
+
+    from desktop_perizinan.db.engine import Database
+    from desktop_perizinan.db.models import Applicant, AuditEntry
+
+    try:
+        db = Database(url)
+        try:
+            with db.reading() as session:
+
+                def count(*where: Any, model: Any = Applicant) -> int:
+                    return int(
+                        session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+                    )
+
+                counts = {
+                    "pemohon": count(Applicant.erased_at.is_(None)),
+                    "pemohon_dihapus": count(Applicant.erased_at.is_not(None)),
+                    "permohonan": count(model=Case),
+                    "lampiran": count(model=Attachment),
+                    "dokumen": count(model=Document),
+                    "log_audit": count(model=AuditEntry),
+                }
+        finally:
+            db.dispose()
+    except Exception:  # a description, never a reason to fail a backup
+        return {}
+    return {
+        "data_pribadi": (
+            "Berisi data pribadi pemohon (UU 27/2022): nama, NIK, alamat, telepon, surel, isian "
+            "permohonan, lampiran (pindaian KTP dan berkas), dokumen yang mencantumkannya, dan "
+            "log akses. Simpan di tempat terkunci atau terenkripsi; akses hanya petugas "
+            "berwenang; musnahkan sesuai masa retensi kantor."
+        ),
+        "jumlah": counts,
+    }

@@ -382,3 +382,16 @@ def test_books_are_exported_without_nik_unless_asked_and_then_logged(
     # A later export of the book that holds their line is in it.
     books.export("registrasi", year, tmp_path / "again.xlsx", with_nik=True, actor=kasi)
     assert "Mengekspor" in squash(pdf_text(services.pdp_report.make(kasi, other.nik).pdf))
+
+
+def test_a_backup_says_it_holds_personal_data(services, users, driver, db_url, tmp_path):
+    from desktop_perizinan.services.backup import create_backup, read_manifest
+
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the PostgreSQL dump needs pg_dump; the manifest is written the same way")
+    driver.submit(KESENIAN, DEMO_APPLICANTS[2])
+    result = create_backup(db_url, directory=tmp_path)
+    contents = read_manifest(result.path)["isi"]
+    assert "NIK" in contents["data_pribadi"] and "UU 27/2022" in contents["data_pribadi"]
+    assert contents["jumlah"]["pemohon"] == 1 and contents["jumlah"]["lampiran"] == 1
+    assert contents["jumlah"]["pemohon_dihapus"] == 0

@@ -1,13 +1,30 @@
-"""``perizinan demo --out DIR``: run the permit types end to end on a fresh database and write
-every document as PDF and the books as XLSX."""
+"""``perizinan demo --out DIR [--forms DIR]``: run every permit type of the folder end to end
+on a fresh database and write every document as PDF and the books as XLSX.
+
+Exits 0 only when every planned run (the permit path of each type, and its rejection path
+where it has one) reached a numbered final that the verification service finds valid; else 1,
+with what went wrong per type.
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_perizinan.cli._common import Verbs, forms_dir, option
 from desktop_perizinan.errors import UserError
+
+if TYPE_CHECKING:
+    from desktop_perizinan.services.demo import SigningFactory
+
+#: How the demo signs, by name: each entry builds the :data:`SigningFactory` handed to
+#: ``run_demo`` (None: wet signatures). A signing option of ``demo`` (e.g. ``--tte``) adds its
+#: backend here and puts its name in ``args.signing``.
+SIGNING: dict[str, Callable[[argparse.Namespace], SigningFactory | None]] = {
+    "basah": lambda args: None,
+}
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -39,7 +56,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                     "Demo membutuhkan basis data baru yang kosong; basis data ini sudah berisi "
                     "pengguna. Pilih --db lain atau hapus --db agar dibuat di folder keluaran."
                 )
-            summary = run_demo(services, clock)
+            signing = SIGNING[getattr(args, "signing", None) or "basah"](args)
+            summary = run_demo(services, clock, signing=signing)
             written = write_outputs(services, out)
         finally:
             services.close()
@@ -53,6 +71,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"  {number}")
     print(f"Langkah terlambat: {summary.late_steps}")
     print(f"Berkas ditulis  : {len(written)} di {out}")
+    print("Jalur per jenis izin:")
+    for run in summary.runs:
+        scenarios = f" [{', '.join(run.scenarios)}]" if run.scenarios else ""
+        where = f"{run.form_code} / {run.branch}{scenarios}"
+        if run.ok:
+            print(f"  OK    {where}: {run.number} — {run.verdict}")
+        else:
+            print(f"  GAGAL {where}: {run.problem}")
+    if not summary.ok:
+        failed = sum(not run.ok for run in summary.runs)
+        print(
+            f"GAGAL: {failed} dari {len(summary.runs)} jalur tidak sampai ke surat bernomor yang sah."
+        )
+        return 1
     return 0
 
 

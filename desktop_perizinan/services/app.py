@@ -19,6 +19,7 @@ from desktop_perizinan.db.models import Case, FormVersion
 from desktop_perizinan.db.safe_migrate import migrate_with_backup
 from desktop_perizinan.db.upsert import insert_if_absent
 from desktop_perizinan.errors import UserError
+from desktop_perizinan.paths import forms_dir as default_forms_dir
 from desktop_perizinan.services import numbering
 from desktop_perizinan.workflow.calendar import WorkCalendar
 from desktop_perizinan.workflow.definition import PermitType
@@ -26,8 +27,10 @@ from desktop_perizinan.workflow.loader import FormSet, load_forms, parse_office,
 
 Clock = Callable[[], datetime]
 
-#: The forms shipped with the application (top-level ``forms/``, or next to a frozen build).
-DEFAULT_FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
+#: The permit-type folder when none is given, by the one rule of ``paths.forms_dir``
+#: (``PERIZINAN_FORMS_DIR``, else the shipped ``forms/``). ``Services.open`` applies the rule
+#: again at call time, so a variable set after import is honoured too.
+DEFAULT_FORMS_DIR = default_forms_dir()
 
 
 def system_clock() -> datetime:
@@ -78,9 +81,12 @@ class Services:
 
     @classmethod
     def open(
-        cls, url: str, forms_dir: Path = DEFAULT_FORMS_DIR, *, clock: Clock = system_clock
+        cls, url: str, forms_dir: Path | None = None, *, clock: Clock = system_clock
     ) -> Services:
-        """Open (and migrate) a database, load the permit types, register books and versions."""
+        """Open (and migrate) a database, load the permit types, register books and versions.
+
+        ``forms_dir`` defaults to :func:`desktop_perizinan.paths.forms_dir`."""
+        forms_dir = default_forms_dir() if forms_dir is None else forms_dir
         db = Database(url)
         try:
             # Never migrate a database holding data without a verified backup first.

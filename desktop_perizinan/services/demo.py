@@ -6,94 +6,46 @@ Used by ``perizinan demo``, by the screenshots, by the tests and by the benchmar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop_perizinan.services.actor import SYSTEM, Actor
+from desktop_perizinan.errors import UserError
+from desktop_perizinan.services.actor import ADMIN_ROLE, SYSTEM, Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.attachments import AttachmentIn
 from desktop_perizinan.services.casework import ActRequest
+from desktop_perizinan.services.demo_data import (
+    DEMO_APPLICANTS,
+    DEMO_PASSWORD,
+    DEMO_PROFILE,
+    DEMO_USERS,
+    GENERIC_NAMES,
+    SAMPLE_PDF,
+    DemoApplicant,
+    sample_field_values,
+)
+from desktop_perizinan.services.demo_plan import plan_branches
 from desktop_perizinan.services.intake import IntakeRequest, IntakeResult
-from desktop_perizinan.services.settings import DEFAULT_PROFILE
 from desktop_perizinan.workflow.definition import (
+    APPLICANT_ROLE,
     TARGET_APPLICANT,
+    TARGET_ISSUED,
+    TARGET_REJECTED,
     Action,
     CaseStatus,
-    FieldType,
-    PermitType,
+    DocumentKind,
+    OfficeConfig,
 )
 
-DEMO_PASSWORD = "rahasia123"
+if TYPE_CHECKING:
+    from desktop_perizinan.services.esign.backend import SigningBackend
 
-#: (username, full name, roles, NIP, rank, title)
-DEMO_USERS: tuple[tuple[str, str, frozenset[str], str, str, str], ...] = (
-    ("admin", "Administrator Sistem", frozenset({"admin"}), "", "", "Administrator"),
-    (
-        "loket",
-        "Rina Simanjuntak",
-        frozenset({"front_office"}),
-        "199003152015032004",
-        "Pengatur (II/c)",
-        "Petugas Front Office",
-    ),
-    (
-        "seksi",
-        "Hotman Sitorus, S.E.",
-        frozenset({"backoffice"}),
-        "198205122009011003",
-        "Penata (III/c)",
-        "Kepala Seksi Pelayanan II",
-    ),
-    (
-        "teknis",
-        "Ir. Lestari Boangmanalu",
-        frozenset({"tim_teknis"}),
-        "197911042006042008",
-        "Penata Tingkat I (III/d)",
-        "Ketua Tim Teknis",
-    ),
-    (
-        "kabid",
-        "Dra. Marlina Sinaga",
-        frozenset({"kabid"}),
-        "197507191998032005",
-        "Pembina (IV/a)",
-        "Kepala Bidang Pelayanan",
-    ),
-    (
-        "sekretaris",
-        "Jonner Tamba, S.H.",
-        frozenset({"sekretaris"}),
-        "197303031997031004",
-        "Pembina Tingkat I (IV/b)",
-        "Sekretaris",
-    ),
-    (
-        "kadis",
-        "Drs. Marisi Sianturi, M.Si",
-        frozenset({"kadis"}),
-        "196511151986021002",
-        "Pembina Utama Muda (IV/c)",
-        "Kepala Dinas",
-    ),
-    (
-        "umum",
-        "Tiurma Pasaribu",
-        frozenset({"ksb_umum"}),
-        "198408082010012011",
-        "Penata Muda Tingkat I (III/b)",
-        "Kasubbag Umum",
-    ),
-)
-
-DEMO_PROFILE = replace(
-    DEFAULT_PROFILE,
-    head_name="Drs. MARISI SIANTURI, M.Si",
-    head_rank="Pembina Utama Muda",
-    head_nip="19651115 198602 1 002",
-)
+#: Builds the backend a signer signs with in the demo (the seam for ``perizinan demo --tte``):
+#: called once per signing step with the services and the signer; None signs that one wet.
+SigningFactory = Callable[[Services, Actor], "SigningBackend | None"]
 
 
 class SteppingClock:
@@ -109,10 +61,32 @@ class SteppingClock:
         self.current += timedelta(minutes=minutes)
 
 
+def demo_user_specs(
+    office: OfficeConfig,
+) -> list[tuple[str, str, frozenset[str], str, str, str]]:
+    """One user per role the office file declares (and the administrator); the applicant has
+    no user. A role of :data:`DEMO_USERS` keeps its named person, any other role gets a user
+    named after the role code with the office's name for the role as title."""
+    known = {next(iter(roles)): spec for spec in DEMO_USERS for roles in [spec[2]]}
+    specs = [known[ADMIN_ROLE]]
+    extra = 0
+    for code, role in office.roles.items():
+        if code in (APPLICANT_ROLE, ADMIN_ROLE):
+            continue
+        if code in known:
+            specs.append(known[code])
+            continue
+        name, nip, rank = GENERIC_NAMES[extra % len(GENERIC_NAMES)]
+        extra += 1
+        username = "".join(ch for ch in code.lower() if ch.isalnum() or ch in "._") or "peran"
+        specs.append((username, name, frozenset({code}), nip, rank, role.name))
+    return specs
+
+
 def create_demo_users(services: Services) -> dict[str, Actor]:
-    """One user per role; returns the actors by role code."""
+    """One user per role declared in the office file; returns the actors by role code."""
     by_role: dict[str, Actor] = {}
-    for username, name, roles, nip, rank, title in DEMO_USERS:
+    for username, name, roles, nip, rank, title in demo_user_specs(services.office):
         actor = services.users.create(
             SYSTEM,
             username=username,
@@ -125,78 +99,8 @@ def create_demo_users(services: Services) -> dict[str, Actor]:
         )
         for role in roles:
             by_role[role] = actor
-    services.settings.save_office_profile(by_role["admin"], DEMO_PROFILE)
+    services.settings.save_office_profile(by_role[ADMIN_ROLE], DEMO_PROFILE)
     return by_role
-
-
-# A tiny valid PDF and PNG: what a scanner would give, checked by content.
-SAMPLE_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
-    b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
-
-def sample_field_values(pt: PermitType, seed: int = 0) -> dict[str, str]:
-    """Plausible values for every field of a permit type."""
-    values: dict[str, str] = {}
-    for spec in pt.fields:
-        match spec.type:
-            case FieldType.CHOICE:
-                values[spec.key] = spec.choices[seed % len(spec.choices)]
-            case FieldType.NUMBER:
-                values[spec.key] = str(12 + seed)
-            case FieldType.DATE:
-                values[spec.key] = "2026-01-15"
-            case FieldType.NPWP:
-                values[spec.key] = "01.234.567.8-912.000"
-            case FieldType.NIB:
-                values[spec.key] = "9120001234567"
-            case FieldType.PHONE:
-                values[spec.key] = "0627 21345"
-            case FieldType.NIK:
-                values[spec.key] = "1211034508900003"
-            case FieldType.ADDRESS:
-                values[spec.key] = f"Jl. Pahlawan No. {10 + seed}, Sidikalang"
-            case _:
-                values[spec.key] = _TEXT_SAMPLES.get(spec.key, f"{spec.label} contoh {seed + 1}")
-    return values
-
-
-_TEXT_SAMPLES = {
-    "nama_lembaga": "Yayasan Kasih Anak Nusantara (Stichting Kinderhulp)",
-    "negara_asal": "Belanda",
-    "mitra_lokal": "Yayasan Pelita Dairi",
-    "nama_kelompok": "Sanggar Tari Bunga Tanjung",
-    "nama_organisasi": "Yayasan Peduli Sesama Internasional",
-}
-
-
-@dataclass
-class DemoApplicant:
-    nik: str
-    name: str
-    address: str
-    phone: str
-
-
-DEMO_APPLICANTS = (
-    DemoApplicant(
-        "1211034508900003",
-        "Ni Luh Putu Ayu Saraswati Dewi-Hernández O'Brien",
-        "Jl. Sisingamangaraja No. 45, Sidikalang",
-        "081234567890",
-    ),
-    DemoApplicant(
-        "1211031203850001", "Benget Tua Simamora", "Desa Bintang Hulu, Sidikalang", "082167788990"
-    ),
-    DemoApplicant(
-        "3514022011800002", "Yohanes Kristiawan", "Jl. Raya Raci Km. 9, Pasuruan", "081331234567"
-    ),
-    DemoApplicant(
-        "3514024407920004", "Siti Maimunah", "Dusun Krajan, Bangil, Pasuruan", "085233445566"
-    ),
-)
 
 
 @dataclass
@@ -207,6 +111,12 @@ class ScenarioSummary:
     numbers: list[str] = field(default_factory=list)
     late_steps: int = 0
     documents: int = 0
+    runs: list[CaseRun] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Every planned run reached a numbered final that verifies."""
+        return bool(self.runs) and all(run.ok for run in self.runs)
 
 
 def default_data(action: Action, now: datetime, actor: Actor) -> dict[str, Any]:
@@ -243,10 +153,19 @@ def default_data(action: Action, now: datetime, actor: Actor) -> dict[str, Any]:
 class CaseDriver:
     """Moves a case through its SOP with the right user at each step (demo, tests, bench)."""
 
-    def __init__(self, services: Services, users: dict[str, Actor], clock: SteppingClock | None):
+    def __init__(
+        self,
+        services: Services,
+        users: dict[str, Actor],
+        clock: SteppingClock | None,
+        *,
+        signing: SigningFactory | None = None,
+    ):
         self.s = services
         self.users = users
         self.clock = clock
+        #: None: every signature is wet (basah); else the backend each signer signs with.
+        self.signing = signing
 
     def actor_for(self, role: str) -> Actor:
         return self.users[role]
@@ -314,6 +233,10 @@ class CaseDriver:
             data = default_data(step.action, self.s.now(), actor)
             if step.action is Action.HANDOVER:
                 data = {"penerima": view.applicant_name}
+            if step.action is Action.SIGN and self.signing is not None and outcome != "kembalikan":
+                backend = self.signing(self.s, actor)
+                if backend is not None:
+                    data = {"mode": "elektronik", "backend": backend}
             if step.action is Action.PAYMENT and not any(d.kind == "skrd" for d in view.documents):
                 self.s.work.issue_skrd(self.users.get("backoffice", actor), case_id)
             if self.clock is not None:
@@ -331,42 +254,73 @@ _NOTES = {
 }
 
 
-def run_demo(services: Services, clock: SteppingClock) -> ScenarioSummary:
-    """Every shipped permit type end to end; both Dairi branches; one incomplete file."""
+@dataclass
+class CaseRun:
+    """One end-to-end run of a permit type, and whether it reached a verifiable final."""
+
+    form_code: str
+    branch: str  # "izin" or "penolakan"
+    scenarios: tuple[str, ...] = ()
+    case_id: int | None = None
+    status: CaseStatus | None = None
+    number: str | None = None
+    verdict: str = ""
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def run_demo(
+    services: Services,
+    clock: SteppingClock,
+    *,
+    signing: SigningFactory | None = None,
+) -> ScenarioSummary:
+    """Every permit type of the folder end to end, both branches where a type has them, with
+    the incomplete-file and returned-paraf scenarios where a type has the steps for them
+    (see :mod:`services.demo_plan`). Each final letter is checked with the verification
+    service. ``signing`` makes every signature electronic with the backend it builds for the
+    signer (``perizinan demo --tte``); None signs wet."""
     users = create_demo_users(services)
-    driver = CaseDriver(services, users, clock)
+    driver = CaseDriver(services, users, clock, signing=signing)
     summary = ScenarioSummary()
-    dairi = next((c for c in services.forms.types if c.startswith("DAIRI")), None)
-    results: list[int] = []
-    if dairi is not None:
-        # 1. Permit branch, with the Kabid returning the first draft once.
-        first = driver.submit(dairi, DEMO_APPLICANTS[0])
-        kabid_paraf = _first_step(services.permit_type(dairi), Action.PARAF, "izin")
-        driver.run(first.case_id, {kabid_paraf: ["kembalikan", "paraf"]} if kabid_paraf else {})
-        results.append(first.case_id)
-        # 2. Rejection branch.
-        clock.advance(60)
-        second = driver.submit(dairi, DEMO_APPLICANTS[1], seed=1)
-        rec = _first_step(services.permit_type(dairi), Action.RECOMMENDATION)
-        driver.run(second.case_id, {rec: ["tolak"]} if rec else {})
-        results.append(second.case_id)
-    for index, code in enumerate(c for c in services.forms.types if c != dairi):
-        clock.advance(90)
-        pt = services.permit_type(code)
-        applicant = DEMO_APPLICANTS[2 + index % 2]
-        if index == 0:
-            # 3. An incomplete file: klarifikasi, the applicant returns, the resi follows.
-            mandatory = [r.code for r in pt.requirements_for(False) if r.mandatory]
-            result = driver.submit(code, applicant, present=frozenset(mandatory[1:]), seed=index)
-            clock.advance(24 * 60)
-            counter = users[services.office.applicant_recorded_by]
-            services.intake.complete_return(counter, result.case_id, frozenset(mandatory[:1]))
-        else:
-            result = driver.submit(code, applicant, seed=index)
-        driver.run(result.case_id)
-        results.append(result.case_id)
-    for case_id in results:
-        view = services.queries.case(case_id)
+    types = [services.permit_type(code) for code in services.forms.types]
+    plans = plan_branches(types)
+    counter = users[services.office.applicant_recorded_by]
+    started = 0
+    for pt in types:
+        for position, branch in enumerate(plans[pt.code]):
+            if started:
+                clock.advance(90 if position == 0 else 60)
+            run = CaseRun(pt.code, branch.name, branch.scenarios)
+            applicant = DEMO_APPLICANTS[started % len(DEMO_APPLICANTS)]
+            seed = started % 2
+            started += 1
+            try:
+                if branch.incomplete:
+                    mandatory = [r.code for r in pt.requirements_for(False) if r.mandatory]
+                    first = driver.submit(
+                        pt.code, applicant, present=frozenset(mandatory[1:]), seed=seed
+                    )
+                    clock.advance(24 * 60)
+                    services.intake.complete_return(
+                        counter, first.case_id, frozenset(mandatory[:1])
+                    )
+                else:
+                    first = driver.submit(pt.code, applicant, seed=seed)
+                run.case_id = first.case_id
+                driver.run(first.case_id, branch.choices)
+            except (UserError, RuntimeError) as exc:
+                run.problem = getattr(exc, "message", None) or str(exc)
+            if run.case_id is not None:
+                _judge(services, run, branch.expected)
+            summary.runs.append(run)
+    for run in summary.runs:
+        if run.case_id is None:
+            continue
+        view = services.queries.case(run.case_id)
         summary.cases += 1
         summary.issued += view.status is CaseStatus.ISSUED
         summary.rejected += view.status is CaseStatus.REJECTED
@@ -377,13 +331,38 @@ def run_demo(services: Services, clock: SteppingClock) -> ScenarioSummary:
     return summary
 
 
-def _first_step(pt: PermitType, action: Action, document: str | None = None) -> str | None:
-    for step in pt.steps:
-        if step.action is action and (
-            document is None or (step.document and step.document.value == document)
-        ):
-            return step.id
-    return None
+#: The letter that ends a case, per terminal.
+FINAL_KIND = {
+    TARGET_ISSUED: DocumentKind.PERMIT.value,
+    TARGET_REJECTED: DocumentKind.REJECTION.value,
+}
+EXPECTED_STATUS = {TARGET_ISSUED: CaseStatus.ISSUED, TARGET_REJECTED: CaseStatus.REJECTED}
+
+
+def _judge(services: Services, run: CaseRun, expected: str) -> None:
+    """Did the case end as planned, with a numbered final that the verification service
+    finds valid? Fills in ``run`` (``problem`` says what is wrong, in Indonesian)."""
+    from desktop_perizinan.services.verification import verify_pdf
+
+    view = services.queries.case(run.case_id)  # type: ignore[arg-type]
+    run.status = view.status
+    if run.problem:
+        return
+    if view.status is not EXPECTED_STATUS[expected]:
+        run.problem = (
+            f"berhenti dengan status {view.status.label} pada langkah "
+            f"'{view.current_step_name}', bukan {EXPECTED_STATUS[expected].label}"
+        )
+        return
+    final = next((d for d in view.documents if d.kind == FINAL_KIND[expected] and d.number), None)
+    if final is None:
+        run.problem = f"tidak ada surat {FINAL_KIND[expected]} yang bernomor"
+        return
+    run.number = final.number
+    result = verify_pdf(services, services.documents.pdf(final.id))
+    run.verdict = result.headline
+    if not result.valid:
+        run.problem = f"verifikasi surat {final.number}: {result.headline}"
 
 
 def write_outputs(services: Services, out: Path) -> list[Path]:
@@ -427,12 +406,19 @@ def demo_clock(start: date | None = None) -> SteppingClock:
 
 
 __all__ = [
+    "DEMO_APPLICANTS",
     "DEMO_PASSWORD",
+    "DEMO_PROFILE",
+    "SAMPLE_PDF",
     "TARGET_APPLICANT",
     "CaseDriver",
+    "CaseRun",
+    "DemoApplicant",
     "ScenarioSummary",
+    "SigningFactory",
     "SteppingClock",
     "create_demo_users",
     "run_demo",
+    "sample_field_values",
     "write_outputs",
 ]

@@ -1,0 +1,104 @@
+"""``perizinan demo --forms``, ``perizinan sop-matrix`` and ``PERIZINAN_FORMS_DIR`` (issue 11)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from desktop_perizinan.cli import main
+from desktop_perizinan.paths import ENV_FORMS_DIR
+from desktop_perizinan.services.app import Services
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMS = ROOT / "forms"
+OWN_FORMS = ROOT / "tests" / "forms_demo"
+
+
+def _pdf_text(path: Path) -> str:
+    """The text of every page with line breaks and runs of spaces made one space (the matrix
+    wraps long cells)."""
+    text = " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return " ".join(text.split())
+
+
+def test_demo_runs_every_type_of_another_folder_and_says_so(tmp_path, capsys):
+    assert main(["demo", "--forms", str(OWN_FORMS), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "3 (2 izin terbit, 1 ditolak)" in out
+    assert "OK    UJI-TANPA-KELENGKAPAN / penolakan: 800/001/UJI/2026" in out
+    assert "OK    UJI-DENGAN-KELENGKAPAN / izin [berkas tidak lengkap]" in out
+    assert "GAGAL" not in out
+
+
+def test_demo_exits_1_when_a_type_does_not_reach_a_numbered_final(tmp_path, capsys, monkeypatch):
+    from desktop_perizinan.cli import demo as demo_verb
+    from desktop_perizinan.services.esign.errors import SigningError
+
+    def kepala_cannot_sign(services, actor):
+        if "kepala_kantor" in actor.roles:
+            raise SigningError("Sertifikat Kepala Kantor kedaluwarsa.")
+        return None  # everyone else signs wet
+
+    def refusing(args):
+        # Electronic signing whose backend refuses one signer: that type cannot finish.
+        return kepala_cannot_sign
+
+    monkeypatch.setitem(demo_verb.SIGNING, "basah", refusing)
+    status = main(["demo", "--forms", str(OWN_FORMS), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    assert "GAGAL UJI-TANPA-KELENGKAPAN / izin" in out
+    assert "Sertifikat Kepala Kantor kedaluwarsa." in out
+    assert "GAGAL: 2 dari 3 jalur" in out
+
+
+def test_sop_matrix_writes_one_pdf_per_type_with_the_sop_table(tmp_path, capsys):
+    out = tmp_path / "sop"
+    assert main(["sop-matrix", "--forms", str(OWN_FORMS), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "sop-uji-dengan-kelengkapan.pdf",
+        "sop-uji-tanpa-kelengkapan.pdf",
+    ]
+    text = _pdf_text(out / "sop-uji-tanpa-kelengkapan.pdf")
+    for expected in (
+        "SOP/UJI/01/2026",
+        "Staf backoffice memverifikasi berkas",
+        "Arsiparis memberi nomor surat penolakan",
+        "Kepala Kantor",
+    ):
+        assert expected in text
+    assert "2 matriks SOP ditulis" in capsys.readouterr().out
+
+
+def test_sop_matrix_reports_a_broken_file_and_still_prints_the_others(tmp_path, capsys):
+    forms = tmp_path / "forms"
+    shutil.copytree(OWN_FORMS, forms)
+    (forms / "rusak.toml").write_text('code = "RUSAK"\nname = \n', encoding="utf-8")
+    assert main(["sop-matrix", "--forms", str(forms), "--out", str(tmp_path / "sop")]) == 1
+    captured = capsys.readouterr()
+    assert "rusak.toml" in captured.err
+    assert len(list((tmp_path / "sop").glob("*.pdf"))) == 2
+
+
+def test_sop_matrix_refuses_a_missing_folder(tmp_path, capsys):
+    assert main(["sop-matrix", "--forms", str(tmp_path / "tidak-ada")]) == 2
+    assert "tidak ditemukan" in capsys.readouterr().err
+
+
+def test_every_verb_and_services_follow_perizinan_forms_dir(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv(ENV_FORMS_DIR, str(OWN_FORMS))
+    assert main(["forms", "check"]) == 0
+    assert "UJI-TANPA-KELENGKAPAN" in capsys.readouterr().out
+    assert main(["sop-matrix", "--out", str(tmp_path / "sop")]) == 0
+    assert len(list((tmp_path / "sop").glob("*.pdf"))) == 2
+    capsys.readouterr()
+    services = Services.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    try:
+        assert sorted(services.forms.types) == ["UJI-DENGAN-KELENGKAPAN", "UJI-TANPA-KELENGKAPAN"]
+    finally:
+        services.close()
+    # --forms still wins over the variable.
+    assert main(["forms", "check", "--forms", str(FORMS)]) == 0
+    assert "DAIRI-LKS-ASING" in capsys.readouterr().out

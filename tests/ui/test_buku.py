@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from gestures import choose
 from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QFileDialog, QProgressDialog, QPushButton, QWizard
+from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton, QWizard
 from sqlalchemy import insert, select
 
 from desktop_perizinan.db.models import AgendaEntry, NumberBook
@@ -57,17 +58,6 @@ def open_screen(qtbot, services: Services, username: str = "umum") -> BooksScree
     qtbot.waitExposed(screen)
     qtbot.waitUntil(lambda: screen.loading is not None and not screen.loading.running)
     return screen
-
-
-def choose(qtbot, combo: QComboBox, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Pick an item with the keyboard, as a clerk does (focus, arrow keys)."""
-    target = combo.findText(text)
-    assert target >= 0, f"{text!r} is not offered"
-    combo.setFocus()
-    key = Qt.Key.Key_Down if target > combo.currentIndex() else Qt.Key.Key_Up
-    while combo.currentIndex() != target:
-        qtbot.keyClick(combo, key)
-    assert combo.currentText() == text
 
 
 def wait_loaded(qtbot, screen: BooksScreen) -> None:  # type: ignore[no-untyped-def]

@@ -12,9 +12,9 @@ from pathlib import Path
 from zipfile import ZipFile
 
 import pytest
+from gestures import choose
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QProgressDialog,
     QPushButton,
@@ -99,15 +99,6 @@ def show(qtbot, screen: QWidget) -> Host:  # type: ignore[no-untyped-def]
     host.show()
     qtbot.waitExposed(host)
     return host
-
-
-def choose(qtbot, combo: QComboBox, text: str) -> None:  # type: ignore[no-untyped-def]
-    target = combo.findText(text)
-    assert target >= 0, f"{text!r} is not offered"
-    combo.setFocus()
-    key = Qt.Key.Key_Down if target > combo.currentIndex() else Qt.Key.Key_Up
-    while combo.currentIndex() != target:
-        qtbot.keyClick(combo, key)
 
 
 def wait_report(qtbot, screen: ReportsScreen) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+from gestures import pdf_text
 from pypdf import PdfReader
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
@@ -66,15 +67,6 @@ def shipped_codes() -> list[str]:
 
 
 CODES = shipped_codes()
-
-
-def pdf_text(data: bytes) -> str:
-    return " ".join(
-        " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages
-    )
-
-
-# ----------------------------------------------------------------------------- the clerk
 
 
 class Clerk:

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from gestures import type_over
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -84,15 +85,6 @@ def snap(widget: QWidget, folder: Path, name: str) -> Path:
     }
     assert len(colours) > 5, f"{name} looks blank"
     return path
-
-
-def type_over(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
-    qtbot.mouseClick(edit, LEFT)
-    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    if text:
-        qtbot.keyClicks(edit, text)
-    else:
-        qtbot.keyClick(edit, Qt.Key.Key_Delete)
 
 
 def make_jpeg(path: Path) -> bytes:

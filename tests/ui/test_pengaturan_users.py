@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from gestures import type_over
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QCheckBox,
     QDialog,
-    QLineEdit,
     QMessageBox,
 )
 from pytestqt.qtbot import QtBot
@@ -127,18 +127,6 @@ def answer(qtbot: QtBot, box: QMessageBox | None, text: str) -> None:
 
 def click_check(qtbot: QtBot, check: QAbstractButton) -> None:
     qtbot.mouseClick(check, LEFT, pos=QPoint(8, check.height() // 2))
-
-
-def type_over(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
-    qtbot.mouseClick(edit, LEFT)
-    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    if text:
-        qtbot.keyClicks(edit, text)
-    else:
-        qtbot.keyClick(edit, Qt.Key.Key_Delete)
-
-
-# ----------------------------------------------------------------------------- the list
 
 
 def test_list_shows_every_user_with_state(qtbot: QtBot, tab: UsersTab, qtmodeltester) -> None:  # type: ignore[no-untyped-def]

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from gestures import click_radio, type_over
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QRadioButton, QWidget, QWizard
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -91,22 +92,6 @@ def press(qtbot: QtBot, wizard: QWizard, which: QWizard.WizardButton) -> None:
     button = wizard.button(which)
     assert button.isVisible() and button.isEnabled(), f"{which} is not available"
     qtbot.mouseClick(button, LEFT)
-
-
-def type_over(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
-    """Click into the field, select what is there, type the new text."""
-    qtbot.mouseClick(edit, LEFT)
-    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    if text:
-        qtbot.keyClicks(edit, text)
-    else:
-        qtbot.keyClick(edit, Qt.Key.Key_Delete)
-
-
-def click_radio(qtbot: QtBot, radio: QRadioButton) -> None:
-    """Click on the round indicator (the button spans the whole row; its middle is empty)."""
-    qtbot.mouseClick(radio, LEFT, pos=QPoint(8, radio.height() // 2))
-    assert radio.isChecked()
 
 
 def pick_down(qtbot: QtBot, combo: QComboBox) -> None:

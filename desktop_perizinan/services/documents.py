@@ -29,6 +29,7 @@ from desktop_perizinan.db.models import (
 )
 from desktop_perizinan.documents import contexts as c
 from desktop_perizinan.documents.dates import format_date
+from desktop_perizinan.documents.field_text import display_value, display_values
 from desktop_perizinan.errors import NotFound, ValidationError
 from desktop_perizinan.privacy import mask_nik
 from desktop_perizinan.services import numbering
@@ -626,7 +627,8 @@ class DocumentService:
 
     def _wording_values(self, session: Session, case: Case, pt: PermitType) -> dict[str, Any]:
         office = self.office(session)
-        values: dict[str, Any] = {f.key: case.field_values.get(f.key, "") for f in pt.fields}
+        # Printed form: a date field as "15 Maret 2024", never the stored ISO.
+        values: dict[str, Any] = dict(display_values(pt.fields, case.field_values))
         values.update(
             nama_pemohon=case.applicant.name,
             nik_pemohon=case.applicant.nik,
@@ -644,7 +646,7 @@ class DocumentService:
     def _field_table(self, case: Case, pt: PermitType) -> tuple[tuple[str, str], ...]:
         rows = [("Nama pemohon", case.applicant.name), ("NIK", case.applicant.nik)]
         rows += [
-            (f.label, str(case.field_values.get(f.key) or "-"))
+            (f.label, display_value(f, case.field_values.get(f.key)) or "-")
             for f in pt.fields
             if case.field_values.get(f.key)
         ]

@@ -282,6 +282,10 @@ class OfficeConfig:
     applicant_recorded_by: str = "front_office"
     #: ISO dates the office works although the holiday package lists them (estimated dates)
     extra_workdays: tuple[str, ...] = ()
+    #: UU PDP (``[data_pribadi]``): years an applicant's data is kept after their last
+    #: activity, and the roles that see a NIK in full; None = the services' defaults.
+    retention_years: int | None = None
+    full_nik_roles: tuple[str, ...] | None = None
 
     def roles_acting_for(self, step_actor: str) -> frozenset[str]:
         """The roles that may record a step whose SOP actor is ``step_actor``."""

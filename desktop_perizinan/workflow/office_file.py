@@ -47,6 +47,7 @@ _OFFICE_KEYS = (
     "days_off",
     "extra_workdays",
     "books",
+    "data_pribadi",
 )
 
 
@@ -84,6 +85,7 @@ def parse_office(text: str, file_name: str = OFFICE_FILE) -> OfficeConfig:
                 "langkah pemohon harus dicatat oleh petugas, bukan oleh pemohon sendiri",
                 'gunakan peran loket, misalnya "front_office"',
             )
+    retention, full_nik = _office_personal_data(r, data, roles)
 
     if r.problems:
         raise FormFileError(r.problems)
@@ -98,7 +100,43 @@ def parse_office(text: str, file_name: str = OFFICE_FILE) -> OfficeConfig:
         books=books,
         registration_book=registration_book,
         applicant_recorded_by=recorder,
+        retention_years=retention,
+        full_nik_roles=full_nik,
     )
+
+
+def _office_personal_data(
+    r: Reader, data: Mapping[str, Any], roles: Mapping[str, Role] | None
+) -> tuple[int | None, tuple[str, ...] | None]:
+    """``[data_pribadi]`` (UU PDP): ``retensi_tahun`` and ``nik_lengkap``; (None, None) when
+    absent (the services' defaults apply). Problems are recorded on ``r``."""
+    table = r.table(data, (), "data_pribadi", required=False)
+    if table is None:
+        return None, None
+    where: KeyPath = ("data_pribadi",)
+    r.unknown_keys(table, where, ("retensi_tahun", "nik_lengkap"), "[data_pribadi]")
+    years = r.integer(table, where, "retensi_tahun") if "retensi_tahun" in table else None
+    if years is not None and not 1 <= years <= 100:
+        r.problem(
+            (*where, "retensi_tahun"),
+            f"retensi_tahun {years} tidak masuk akal",
+            "tulis lama penyimpanan data pemohon dalam tahun, 1 sampai 100 (misalnya 5)",
+        )
+        years = None
+    full: tuple[str, ...] | None = None
+    if "nik_lengkap" in table:
+        listed = r.text_list(table, where, "nik_lengkap")
+        if listed is not None and roles is not None:
+            unknown = [code for code in listed if code not in roles or code == APPLICANT_ROLE]
+            if unknown:
+                r.problem(
+                    (*where, "nik_lengkap"),
+                    f"peran {', '.join(unknown)} tidak dikenal (atau bukan petugas)",
+                    f"gunakan peran dari [roles]: {join_choices(c for c in roles if c != APPLICANT_ROLE)}",
+                )
+            else:
+                full = tuple(listed)
+    return years, full
 
 
 def _office_roles(r: Reader, data: Mapping[str, Any]) -> dict[str, Role] | None:

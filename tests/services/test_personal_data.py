@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -30,6 +31,7 @@ from desktop_perizinan.services.demo import DEMO_APPLICANTS
 from tests.services.pdftext import pdf_text, squash
 
 KESENIAN = "PASURUAN-NIK-KESENIAN"
+FORMS = Path(__file__).resolve().parents[2] / "forms"
 DAIRI = "DAIRI-LKS-ASING"
 SIX_YEARS = 6 * 366 * 24 * 60  # minutes
 
@@ -395,3 +397,37 @@ def test_a_backup_says_it_holds_personal_data(services, users, driver, db_url, t
     assert "NIK" in contents["data_pribadi"] and "UU 27/2022" in contents["data_pribadi"]
     assert contents["jumlah"]["pemohon"] == 1 and contents["jumlah"]["lampiran"] == 1
     assert contents["jumlah"]["pemohon_dihapus"] == 0
+
+
+def test_the_office_file_decides_retention_and_who_sees_the_nik(db_url, tmp_path, clock):
+    import shutil
+
+    from desktop_perizinan.services.app import Services
+    from desktop_perizinan.services.demo import CaseDriver, create_demo_users
+
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS, forms)
+    office = forms / "_kantor.toml"
+    text_ = office.read_text("utf-8")
+    office.write_text(
+        text_.replace("retensi_tahun = 5", "retensi_tahun = 1").replace(
+            'nik_lengkap = ["front_office", "backoffice"]', 'nik_lengkap = ["front_office"]'
+        ),
+        "utf-8",
+    )
+    services = Services.open(db_url, forms, clock=clock)
+    try:
+        users = create_demo_users(services)
+        driver = CaseDriver(services, users, clock)
+        applicant = DEMO_APPLICANTS[3]
+        intake = driver.submit(KESENIAN, applicant)
+        driver.run(intake.case_id)
+        kasi = users["backoffice"]
+        assert services.personal_data.view_case(kasi, intake.case_id).applicant_nik == (
+            mask_nik(applicant.nik)
+        )
+        assert services.retention.years() == 1
+        clock.advance(367 * 24 * 60)
+        assert [d.name for d in services.retention.due(users["admin"])] == [applicant.name]
+    finally:
+        services.close()

@@ -58,7 +58,8 @@ class CaseSummaryDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._s = services
-        view = services.queries.case(case_id, actor)
+        self._actor = actor
+        view = services.personal_data.view_case(actor, case_id)  # a logged access (UU PDP)
         self.view = view
         self.setWindowTitle(f"Permohonan {view.reference}")
         self.setObjectName("caseSummary")
@@ -130,7 +131,7 @@ class CaseSummaryDialog(QDialog):
         from desktop_perizinan.ui.pdf_preview import PdfPreviewDialog
 
         try:
-            data = self._s.documents.pdf(document.id)
+            data = self._s.personal_data.open_document(self._actor, document.id)
         except Exception as exc:
             report_error(self, exc)
             return

@@ -74,6 +74,52 @@ class SignerSetting(Base):
     updated_by: Mapped[int | None] = mapped_column(Integer)
 
 
+class DeferredTte(Base):
+    """A document signed wet because the TTE gateway was down; its TTE follows on the same
+    number (issue 12, migration 0008). ``attached_at`` is None while it is still waiting."""
+
+    __tablename__ = "deferred_tte"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("permohonan.id"), index=True)
+    signer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    signed_wet_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    attached_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attached_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    attached_version: Mapped[int | None] = mapped_column(Integer)
+    attached_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class SigningBatch(Base):
+    """One "sign all waiting drafts" action (issue 12, migration 0008); no secret in it."""
+
+    __tablename__ = "signing_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    backend: Mapped[str] = mapped_column(String(12), default="")
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    signed: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SigningBatchItem(Base):
+    """One case's result in a batch: ditandatangani / gagal / dibatalkan / tidak_dikirim."""
+
+    __tablename__ = "signing_batch_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("signing_batch.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("permohonan.id"), index=True)
+    step_record_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str | None] = mapped_column(String(120))
+    message: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class User(Base):
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(primary_key=True)

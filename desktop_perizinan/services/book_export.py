@@ -113,7 +113,7 @@ def agenda_cells(row: AgendaRow) -> tuple[Any, ...]:
         row.addressee,
         row.reg_number or "",
         row.taken_by,
-        void_note(row.void_reason) if row.voided else row.signature,
+        void_note(row.void_reason) if row.voided else row.outage_note,
     )
 
 

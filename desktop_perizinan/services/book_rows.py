@@ -28,6 +28,24 @@ class AgendaRow:
     taken_by: str
     voided: bool
     void_reason: str | None
+    #: How the numbered document was signed: "basah", "TTE", "basah, TTE menunggu" (outage
+    #: mode, issue 12) or "basah, TTE dd-mm-yyyy" once the TTE is attached; "" otherwise.
+    signature: str = ""
+
+    @property
+    def outage_note(self) -> str:
+        """The signature word worth a Keterangan cell: only a wet signature owing (or since
+        given) its TTE; a plain wet or electronic signature is the normal case."""
+        return self.signature if self.signature.startswith("basah, TTE") else ""
+
+
+def signature_note(sign_mode: str | None, deferred: bool, attached_at: datetime | None) -> str:
+    """The agenda line's word on the signature (see ``AgendaRow.signature``)."""
+    if deferred:
+        return f"basah, TTE {attached_at:%d-%m-%Y}" if attached_at else "basah, TTE menunggu"
+    if sign_mode == "elektronik":
+        return "TTE"
+    return sign_mode or ""
 
 
 @dataclass(frozen=True)

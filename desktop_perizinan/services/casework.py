@@ -374,6 +374,13 @@ def _sign(ctx: StepContext) -> None:
             ctx.session, ctx.actor, ctx.case, ctx.pt, doc, mode, ctx.data, ctx.now
         )
         ctx.record.data = {"document_id": doc.id, "mode": mode}
+        if ctx.data.get("tte_menyusul"):
+            # Outage mode (issue 12): the gateway is down; the TTE follows on the same number.
+            from desktop_perizinan.services.tte_outage import record_wet_signature
+
+            reason = str(ctx.data.get("alasan") or "")
+            record_wet_signature(ctx.session, ctx.actor, doc, reason, ctx.now)
+            ctx.record.data["tte_menyusul"] = True
         ctx.produced.append(ref)
         return
     # Electronic: the number must show in the signed PDF, so it is taken now, from the book

@@ -1,0 +1,331 @@
+"""Batch signing: the Kadis signs every draft waiting for him in one action.
+
+Each draft goes through the same use case as the signing step (``casework.act``, mode
+"elektronik"), one transaction per case: the number is taken inside that transaction and the
+signed PDF stored with it, so a file that fails leaves its case exactly as it was and the
+agenda book without a gap. The signing backend (his own PKCS#12, opened once, or BSrE with the
+passphrase/TOTP asked once) is built once and handed to every case; the secret lives in that
+object for the batch only.
+
+Why one gateway call per file, also with V2: V2 accepts several files per call, but every
+file's number must already be printed in the PDF it signs, and numbers are taken inside each
+case's transaction. One multi-file call would have to hold all those numbers across one
+answer; a refusal of one file would then leave a gap in the agenda book, which never skips a
+number. Per-file calls keep each case all-or-nothing.
+
+When the batch stops early: the gateway is down (no use sending the rest: the remaining cases
+are reported "tidak dikirim" and the desk offers outage mode), or the passphrase was refused
+twice in a row (each refusal counts towards BSrE locking the certificate). Otherwise a failing
+file is reported and the batch goes on. Cancelling is honoured between files.
+
+Every file's result is kept in ``signing_batch_item`` (migration 0008): signed with its
+number, failed with the Indonesian message, cancelled or not sent. No secret is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from desktop_perizinan.db.models import (
+    Applicant,
+    Case,
+    SigningBatch,
+    SigningBatchItem,
+    StepRecord,
+)
+from desktop_perizinan.errors import PermissionDenied, UserError, ValidationError
+from desktop_perizinan.services import audit
+from desktop_perizinan.services.actor import Actor
+from desktop_perizinan.workflow import engine
+from desktop_perizinan.workflow.definition import Action
+
+if TYPE_CHECKING:
+    from desktop_perizinan.services.app import Services
+
+SIGNED = "ditandatangani"
+FAILED = "gagal"
+CANCELLED = "dibatalkan"
+NOT_SENT = "tidak_dikirim"
+STATUS_LABELS = {
+    SIGNED: "Ditandatangani",
+    FAILED: "Gagal",
+    CANCELLED: "Dibatalkan",
+    NOT_SENT: "Tidak dikirim",
+}
+#: Wrong-passphrase answers in a row after which the batch stops (BSrE lock-out).
+WRONG_SECRET_STOP = 2
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class WaitingDraft:
+    """An open tanda_tangan step the actor may sign, with its draft."""
+
+    step_record_id: int
+    case_id: int
+    reg_number: str
+    applicant: str
+    permit_name: str
+    title: str
+    document_id: int
+    outcome: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.reg_number} — {self.title}"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    draft: WaitingDraft
+    status: str
+    number: str | None = None
+    message: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    batch_id: int
+    results: tuple[BatchResult, ...]
+    cancelled: bool
+    #: The gateway went down during the batch: the desk offers outage mode.
+    gateway_down: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{self.count(SIGNED)} dari {len(self.results)} dokumen ditandatangani"]
+        for status in (FAILED, NOT_SENT, CANCELLED):
+            if self.count(status):
+                parts.append(f"{self.count(status)} {STATUS_LABELS[status].lower()}")
+        text = ", ".join(parts) + "."
+        if self.cancelled:
+            text += " Penandatanganan dihentikan atas permintaan Anda."
+        return text
+
+
+def waiting_drafts(services: Services, actor: Actor) -> list[WaitingDraft]:
+    """The open signing steps the actor may act on, each with its draft, oldest due first."""
+    result: list[WaitingDraft] = []
+    with services.db.reading() as session:
+        rows = session.execute(
+            select(StepRecord, Case, Applicant)
+            .join(Case, Case.id == StepRecord.case_id)
+            .join(Applicant, Applicant.id == Case.applicant_id)
+            .where(StepRecord.done_at.is_(None), StepRecord.role.in_(sorted(actor.roles)))
+            .order_by(StepRecord.due_at, StepRecord.id)
+        ).all()
+        for record, case, applicant in rows:
+            pt = services.definition_for(session, case)
+            step = pt.step(record.step_id)
+            if step.action is not Action.SIGN or step.document is None:
+                continue
+            if case.current_step != record.step_id:
+                continue
+            from desktop_perizinan.services.steps import state_of
+
+            if not engine.may_act(pt, services.office, state_of(case), actor.roles):
+                continue
+            doc = services.documents.current_document(session, case.id, step.document.value)
+            if doc is None or doc.number is not None:
+                continue
+            outcome = next((o.code for o in step.outcomes if o.code != "kembalikan"), "")
+            if not outcome:
+                continue
+            result.append(
+                WaitingDraft(
+                    step_record_id=record.id,
+                    case_id=case.id,
+                    reg_number=case.reg_number or f"#{case.id}",
+                    applicant=applicant.name,
+                    permit_name=pt.name,
+                    title=doc.title,
+                    document_id=doc.id,
+                    outcome=outcome,
+                )
+            )
+    return result
+
+
+def _backend(services: Services, actor: Actor, data: dict[str, Any]) -> Any:
+    from desktop_perizinan.services import esign
+
+    with services.db.reading() as session:
+        backend = esign.backend_for(session, actor, data)
+        if isinstance(backend, esign.Pkcs12Backend):
+            backend.check(services.now())
+        return backend
+
+
+def _start(services: Services, actor: Actor, backend: str, total: int) -> int:
+    with services.db.transaction() as session:
+        batch = SigningBatch(
+            signer_id=actor.id, backend=backend, started_at=services.now(), total=total
+        )
+        session.add(batch)
+        session.flush()
+        return batch.id
+
+
+def _record(services: Services, batch_id: int, result: BatchResult) -> None:
+    with services.db.transaction() as session:
+        session.add(
+            SigningBatchItem(
+                batch_id=batch_id,
+                case_id=result.draft.case_id,
+                step_record_id=result.draft.step_record_id,
+                status=result.status,
+                number=result.number,
+                message=result.message,
+                at=services.now(),
+            )
+        )
+
+
+def _finish(services: Services, actor: Actor, report: BatchReport) -> None:
+    with services.db.transaction() as session:
+        batch = session.get(SigningBatch, report.batch_id)
+        assert batch is not None
+        batch.finished_at = services.now()
+        batch.signed = report.count(SIGNED)
+        batch.failed = report.count(FAILED)
+        batch.cancelled = report.cancelled
+        audit.append(
+            session,
+            actor,
+            "tte.batch",
+            at=batch.finished_at,
+            batch=batch.id,
+            jumlah=len(report.results),
+            ditandatangani=batch.signed,
+            gagal=batch.failed,
+            dibatalkan=report.cancelled,
+        )
+
+
+def sign_waiting(
+    services: Services,
+    actor: Actor,
+    drafts: Sequence[WaitingDraft],
+    secret_data: dict[str, Any],
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> BatchReport:
+    """Sign ``drafts`` one by one (see the module docstring); one result per draft.
+
+    ``secret_data`` is what the signing step takes (``passphrase``/``totp`` for BSrE,
+    ``p12`` + ``passphrase`` for PKCS#12); it is read once to build the backend and not kept.
+    ``progress(done, total, label)`` is called before each file; ``cancelled()`` between files.
+    Refuses (nothing signed) when the secret is missing or the certificate cannot be used.
+    """
+    from desktop_perizinan.services import esign
+
+    if not drafts:
+        raise ValidationError("Tidak ada draf yang menunggu tanda tangan Anda.")
+    waiting = {d.step_record_id for d in waiting_drafts(services, actor)}
+    foreign = [d for d in drafts if d.step_record_id not in waiting]
+    if foreign:
+        raise PermissionDenied(
+            "Tidak semua dokumen yang dipilih menunggu tanda tangan Anda: "
+            + ", ".join(d.reg_number for d in foreign)
+            + ". Muat ulang daftar tugas."
+        )
+    backend = _backend(services, actor, secret_data)
+    batch_id = _start(services, actor, backend.kind, len(drafts))
+    results: list[BatchResult] = []
+    stop: esign.SigningError | None = None
+    wrong_in_a_row = 0
+    user_cancelled = False
+    total = len(drafts)
+    for index, draft in enumerate(drafts):
+        if stop is None and not user_cancelled and cancelled is not None and cancelled():
+            user_cancelled = True
+        if user_cancelled:
+            result = BatchResult(draft, CANCELLED, message="Dibatalkan sebelum dikirim.")
+        elif stop is not None:
+            result = BatchResult(
+                draft, NOT_SENT, message=f"Tidak dikirim: penandatanganan berhenti. {stop.message}"
+            )
+        else:
+            if progress is not None:
+                progress(index, total, draft.label)
+            result, error = _sign_one(services, actor, draft, backend)
+            if isinstance(error, esign.SigningError) and error.gateway_down:
+                stop = error
+            elif isinstance(error, esign.WrongPassphrase):
+                wrong_in_a_row += 1
+                if wrong_in_a_row >= WRONG_SECRET_STOP:
+                    stop = error
+            else:
+                wrong_in_a_row = 0
+        results.append(result)
+        _record(services, batch_id, result)
+    if progress is not None:
+        progress(total, total, "")
+    report = BatchReport(
+        batch_id=batch_id,
+        results=tuple(results),
+        cancelled=user_cancelled,
+        gateway_down=bool(stop is not None and stop.gateway_down),
+    )
+    _finish(services, actor, report)
+    return report
+
+
+def _sign_one(
+    services: Services, actor: Actor, draft: WaitingDraft, backend: Any
+) -> tuple[BatchResult, UserError | None]:
+    """One case through the signing step's use case; its own transaction."""
+    from desktop_perizinan.services.casework import ActRequest
+
+    try:
+        outcome = services.work.act(
+            actor,
+            ActRequest(
+                step_record_id=draft.step_record_id,
+                outcome=draft.outcome,
+                data={"mode": "elektronik", "backend": backend},
+            ),
+        )
+    except UserError as exc:
+        return BatchResult(draft, FAILED, message=exc.message), exc
+    number = next((d.number for d in outcome.documents if d.document_id == draft.document_id), None)
+    return BatchResult(draft, SIGNED, number=number, message=f"Nomor {number}."), None
+
+
+def batch_items(services: Services, batch_id: int) -> list[tuple[int, str, str | None, str]]:
+    """The stored results of a batch: (case id, status, number, message), in order."""
+    with services.db.reading() as session:
+        rows = session.scalars(
+            select(SigningBatchItem)
+            .where(SigningBatchItem.batch_id == batch_id)
+            .order_by(SigningBatchItem.id)
+        )
+        return [(r.case_id, r.status, r.number, r.message) for r in rows]
+
+
+__all__ = [
+    "CANCELLED",
+    "FAILED",
+    "NOT_SENT",
+    "SIGNED",
+    "STATUS_LABELS",
+    "BatchReport",
+    "BatchResult",
+    "WaitingDraft",
+    "batch_items",
+    "sign_waiting",
+    "waiting_drafts",
+]

@@ -1,0 +1,156 @@
+"""Batch signing against the real BSrE simulator over HTTP: five drafts, one refused (wrong
+passphrase) → four signed with consecutive numbers, one untouched and reported; cancelling
+between files; the gateway dropping mid-batch stops it. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop_perizinan.devtools.bsre_sim import DEMO_USERS, BsreSimulator
+from desktop_perizinan.errors import PermissionDenied, ValidationError
+from desktop_perizinan.services import batch_signing as bs
+from desktop_perizinan.services import esign
+from desktop_perizinan.services.demo import DEMO_APPLICANTS
+from desktop_perizinan.workflow.definition import CaseStatus
+
+DAIRI = "DAIRI-LKS-ASING"
+SIGNER = DEMO_USERS[0]
+
+
+@pytest.fixture
+def sim() -> Iterator[BsreSimulator]:
+    with BsreSimulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def drafts(services, users, driver, sim) -> list[int]:
+    """Five cases waiting at the Kadis's signature; the Kadis signs through the simulator."""
+    esign.add_trust_root(services, users["admin"], sim.ca_pem)
+    esign.save_signer_config(
+        services,
+        users["admin"],
+        esign.SignerConfig(
+            user_id=users["kadis"].id, backend="bsre", gateway_url=sim.url, nik=SIGNER.nik
+        ),
+    )
+    cases = []
+    for seed in range(5):
+        intake = driver.submit(DAIRI, DEMO_APPLICANTS[seed % len(DEMO_APPLICANTS)], seed=seed)
+        assert driver.run(intake.case_id, stop_at="ttd_izin") is CaseStatus.RUNNING
+        cases.append(intake.case_id)
+    return cases
+
+
+def _state(services, case_id: int) -> tuple[str | None, str | None]:
+    view = services.queries.case(case_id)
+    return (view.open_step.step_id if view.open_step else None), view.permit_number
+
+
+def test_five_drafts_one_wrong_passphrase_four_signed_one_untouched(
+    services, users, drafts, sim, db_url
+):
+    kadis = users["kadis"]
+    waiting = bs.waiting_drafts(services, kadis)
+    assert sorted(w.case_id for w in waiting) == sorted(drafts)
+    assert bs.waiting_drafts(services, users["kabid"]) == []  # not his signature
+
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int, label: str) -> None:
+        seen.append((done, total))
+        if done == 2 and label:
+            sim.inject("2031")  # BSrE refuses the third file's passphrase
+
+    report = bs.sign_waiting(
+        services, kadis, waiting, {"passphrase": SIGNER.passphrase}, progress=progress
+    )
+    assert seen == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert report.count(bs.SIGNED) == 4 and report.count(bs.FAILED) == 1
+    failed = next(r for r in report.results if r.status == bs.FAILED)
+    assert "Passphrase TTE salah (kode 2031)" in failed.message
+    assert failed.draft.case_id == waiting[2].case_id
+    assert report.summary.startswith("4 dari 5 dokumen ditandatangani, 1 gagal")
+
+    # The failed case is untouched; the others moved on with their own numbers, no gap.
+    assert _state(services, failed.draft.case_id) == ("ttd_izin", None)
+    numbers = [r.number for r in report.results if r.status == bs.SIGNED]
+    assert numbers == [f"503/{n:04d}/IT-LKSA/DPMPTSPK/2026" for n in range(1, 5)]
+    for result in report.results:
+        if result.status == bs.SIGNED:
+            assert _state(services, result.draft.case_id) == ("nomor_izin", result.number)
+            permit = next(
+                d for d in services.queries.case(result.draft.case_id).documents if d.kind == "izin"
+            )
+            (sig,) = esign.validate_signatures(
+                services.documents.pdf(permit.id), [sim.pki.certificate]
+            )
+            assert sig.ok and sig.signer.common_name == SIGNER.name
+    assert [r.number for r in services.books.agenda("izin_lks_asing", 2026)] == numbers
+    assert [r.signature for r in services.books.agenda("izin_lks_asing", 2026)] == ["TTE"] * 4
+
+    # Each result is kept per case, without the passphrase anywhere.
+    items = bs.batch_items(services, report.batch_id)
+    assert [(case, status) for case, status, _n, _m in items] == [
+        (r.draft.case_id, r.status) for r in report.results
+    ]
+    assert SIGNER.passphrase not in repr(items)
+    # One draft still waits; a second batch signs it with the next number.
+    (left,) = bs.waiting_drafts(services, kadis)
+    again = bs.sign_waiting(services, kadis, [left], {"passphrase": SIGNER.passphrase})
+    assert again.results[0].number == "503/0005/IT-LKSA/DPMPTSPK/2026"
+    if db_url.startswith("sqlite:///"):
+        data = Path(db_url.removeprefix("sqlite:///")).read_bytes()
+        assert SIGNER.passphrase.encode() not in data
+
+
+def test_cancel_between_files(services, users, drafts):
+    kadis = users["kadis"]
+    waiting = bs.waiting_drafts(services, kadis)
+    signed_so_far: list[str] = []
+    report = bs.sign_waiting(
+        services,
+        kadis,
+        waiting,
+        {"passphrase": SIGNER.passphrase},
+        progress=lambda done, _total, label: signed_so_far.append(label) if label else None,
+        cancelled=lambda: len(signed_so_far) >= 2,
+    )
+    assert [r.status for r in report.results] == [bs.SIGNED] * 2 + [bs.CANCELLED] * 3
+    assert report.cancelled and "dihentikan atas permintaan Anda" in report.summary
+    assert len(bs.waiting_drafts(services, kadis)) == 3
+    assert len(services.books.agenda("izin_lks_asing", 2026)) == 2
+
+
+def test_gateway_dropping_stops_the_batch_and_changes_nothing_after(services, users, drafts, sim):
+    kadis = users["kadis"]
+    waiting = bs.waiting_drafts(services, kadis)
+
+    def progress(done: int, _total: int, label: str) -> None:
+        if done == 1 and label:
+            sim.inject("drop", count=10)
+
+    report = bs.sign_waiting(
+        services, kadis, waiting, {"passphrase": SIGNER.passphrase}, progress=progress
+    )
+    statuses = [r.status for r in report.results]
+    assert statuses == [bs.SIGNED, bs.FAILED, bs.NOT_SENT, bs.NOT_SENT, bs.NOT_SENT]
+    assert report.gateway_down
+    assert "tidak dapat dihubungi" in report.results[1].message
+    assert len(bs.waiting_drafts(services, kadis)) == 4
+    assert len(services.books.agenda("izin_lks_asing", 2026)) == 1
+
+
+def test_refusals_before_anything_is_signed(services, users, drafts):
+    kadis = users["kadis"]
+    waiting = bs.waiting_drafts(services, kadis)
+    with pytest.raises(ValidationError, match="passphrase"):
+        bs.sign_waiting(services, kadis, waiting, {"passphrase": ""})
+    with pytest.raises(ValidationError, match="Tidak ada draf"):
+        bs.sign_waiting(services, kadis, [], {"passphrase": SIGNER.passphrase})
+    with pytest.raises(PermissionDenied):
+        bs.sign_waiting(services, users["kabid"], waiting, {"passphrase": SIGNER.passphrase})
+    assert len(bs.waiting_drafts(services, kadis)) == 5

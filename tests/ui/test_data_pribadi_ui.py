@@ -5,7 +5,7 @@ pribadi" (report by NIK, retention list, erasure), driven with the mouse and the
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
@@ -168,3 +168,52 @@ def test_settings_tab_lists_applicants_past_retention_and_erases(
         assert session.scalar(select(Applicant.name)) == ERASED_TEXT
     assert _count(services, pd.ERASE) == 1
     assert screen.grab().save(str(tmp_path / "pengaturan-data-pribadi.png"))
+
+
+def test_books_export_with_nik_only_when_ticked(
+    qtbot, services, users, driver, tmp_path, monkeypatch
+):
+    from gestures import choose
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_perizinan.ui.buku import BooksScreen
+
+    applicant = DEMO_APPLICANTS[2]
+    driver.submit(KESENIAN, applicant)
+    targets = iter([tmp_path / "tanpa.xlsx", tmp_path / "dengan.xlsx"])
+
+    def save_as(parent, caption, suggested, filters):  # type: ignore[no-untyped-def]
+        return str(next(targets)), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    keeper = BooksScreen(services, users["ksb_umum"])
+    qtbot.addWidget(keeper)
+    keeper.show()
+    assert not keeper.with_nik.isVisible()  # a role that does not see NIKs cannot ask for them
+
+    screen = BooksScreen(services, users["backoffice"])
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.loading is not None and not screen.loading.running)
+    choose(qtbot, screen.book_combo, "Buku Register Permohonan")
+    qtbot.waitUntil(lambda: not screen.loading.running and screen.model.rowCount() == 1)
+
+    def export() -> list[tuple]:
+        qtbot.mouseClick(screen.export_button, LEFT)
+        with qtbot.waitSignal(screen.export_job.finished, timeout=20_000):
+            pass
+        path = screen.last_export.path
+        return [tuple(c for c in row if c is not None) for row in load_workbook(path).active.values]
+
+    plain = export()
+    assert not any(applicant.nik in row for row in plain)
+    assert _count(services, pd.EXPORT) == 0
+    assert screen.with_nik.isVisible() and not screen.with_nik.isChecked()
+    box = screen.with_nik
+    qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))  # on its indicator
+    assert screen.with_nik.isChecked()
+    rows = export()
+    assert any("NIK Pemohon" in row for row in rows)
+    assert any(applicant.nik in row for row in rows)
+    assert _count(services, pd.EXPORT) == 1

@@ -308,7 +308,11 @@ class BsreSimulator:
         return self
 
     def serve_forever(self) -> None:
+        """Serve in this thread (the command line); :meth:`close` afterwards."""
         self._server.serve_forever()
+
+    def close(self) -> None:
+        self._server.server_close()
 
     def stop(self) -> None:
         self._server.shutdown()
@@ -470,16 +474,3 @@ DEMO_USERS = [
         totp="123456",
     ),
 ]
-
-
-def main(port: int = 0, users: list[SimUser] | None = None) -> None:
-    """Run until interrupted (``perizinan dev bsre-sim``)."""
-    sim = BsreSimulator(users, port=port)
-    print(f"Simulator BSrE berjalan di {sim.url}")
-    print(f"CA simulator: {sim.url}/_sim/ca.pem")
-    try:
-        sim.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sim._server.server_close()

@@ -11,6 +11,11 @@ same run, interleaved so that every measure sees the same load:
   opened once (the parsed key kept: the case of a head signing a batch). Target < 60 ms;
 - ``buka p12 + sign_pdf``: the same when the PKCS#12 and passphrase arrive with each step;
 - ``validate_signatures``: offline validation of that signed permit with the office's CA;
+- ``BSrE V1/V2 pulang-pergi``: the BSrE backend against the gateway simulator on 127.0.0.1
+  (``devtools/bsre_sim``, a real HTTP server in this process): pre-flight (the final rewritten
+  as one revision), the HTTP round trip, the simulator's pyHanko signature, and the post-flight
+  validation of the returned PDF. ``HTTP status saja`` is one status request: the transport's
+  share;
 - ``langkah TTE`` (``--cases``): the whole tanda_tangan step through the services on SQLite:
   number taken, final rendered with the QR and the metadata, signed, stored, audited.
 
@@ -119,6 +124,44 @@ def flow_step_times(cases: int, ca: object, p12: bytes) -> list[float]:
     return times
 
 
+def bsre_round_trips(permit: bytes, runs: int) -> tuple[list[str], list[list[float]]]:
+    """The BSrE backend's round trip (V1 and V2) against the simulator, and HTTP alone."""
+    from datetime import datetime
+
+    from desktop_perizinan.devtools.bsre_sim import BsreSimulator, SimUser
+    from desktop_perizinan.services.esign.bsre_backend import BsreBackend, client_for
+
+    nik = "1211010101700001"
+    user = SimUser(nik=nik, name="MARISI SIANTURI", passphrase="bench-rahasia")
+    with BsreSimulator([user]) as sim:
+        roots = esign.load_certificates(sim.ca_pem)
+        expected = esign.ExpectedSigner("Drs. Marisi Sianturi, M.Si", nik=nik)
+        backends = {
+            api: BsreBackend(
+                esign.SignerConfig(
+                    user_id=1, backend="bsre", gateway_url=sim.url, api_version=api, nik=nik
+                ),
+                esign.Secret("bench-rahasia"),
+                expected,
+                trust_roots=roots,
+            )
+            for api in ("v1", "v2")
+        }
+        request = esign.SignRequest(pdf=permit, reason="Bench", label="503-0007")
+        now = datetime.now()
+        with client_for(backends["v1"].config) as client:
+            times = interleaved(
+                [
+                    lambda: backends["v1"].sign(request, now),
+                    lambda: backends["v2"].sign(request, now),
+                    lambda: client.status_v1(nik),
+                ],
+                runs,
+            )
+    labels = ["BSrE V1 pulang-pergi (simulator)", "BSrE V2 pulang-pergi (simulator)"]
+    return [*labels, "HTTP status saja (simulator)"], times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
@@ -153,6 +196,9 @@ def main() -> int:
         ],
         args.runs,
     )
+    bsre_labels, bsre_times = bsre_round_trips(permit, args.runs)
+    labels += bsre_labels
+    times += bsre_times
     if args.cases:
         labels.append(f"langkah TTE lengkap ({args.cases} kasus)")
         times.append(flow_step_times(args.cases, ca, p12))

@@ -75,6 +75,13 @@ def _private_runtime_dir() -> str:
 if "XDG_RUNTIME_DIR" not in os.environ:
     os.environ["XDG_RUNTIME_DIR"] = _private_runtime_dir()
 
+# The office audit key of "this PC" (issue 16): a file of the test session, never the real
+# configuration folder of whoever runs the tests.
+if "PERIZINAN_AUDIT_KEYS" not in os.environ:
+    os.environ["PERIZINAN_AUDIT_KEYS"] = str(
+        Path(tempfile.mkdtemp(prefix="perizinan-audit-keys-")) / "audit-keys.json"
+    )
+
 
 ENV_PG_URL = "PERIZINAN_TEST_PG_URL"
 PG_FIXTURES = frozenset({"pg_url", "pg_server_url", "pg_admin", "pg_template"})

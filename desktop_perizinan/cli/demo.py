@@ -24,7 +24,15 @@ if TYPE_CHECKING:
 #: backend here and puts its name in ``args.signing``.
 SIGNING: dict[str, Callable[[argparse.Namespace], SigningFactory | None]] = {
     "basah": lambda args: None,
+    "bsre-sim": lambda args: _bsre_sim(args),
 }
+
+
+def _bsre_sim(args: argparse.Namespace) -> SigningFactory:
+    """``--tte bsre-sim``: a BSrE simulator on 127.0.0.1 signs every step (devtools/demo_tte)."""
+    from desktop_perizinan.devtools.demo_tte import start_simulated_bsre
+
+    return start_simulated_bsre(Path(args.out) / "bsre-sim-ca.pem")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -94,4 +102,12 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         "demo", help="jalankan semua jenis izin dari awal sampai akhir", parents=[common]
     )
     demo.add_argument("--out", required=True, metavar="DIR", help="folder keluaran PDF dan XLSX")
+    demo.add_argument(
+        "--tte",
+        dest="signing",
+        choices=sorted(SIGNING),
+        default="basah",
+        help="cara tanda tangan: basah (bawaan), atau bsre-sim: elektronik lewat simulator "
+        "BSrE yang dijalankan demo sendiri (CA-nya ditulis ke DIR/bsre-sim-ca.pem)",
+    )
     demo.set_defaults(handler=cmd_demo)

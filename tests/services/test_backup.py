@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from desktop_perizinan.db import audit_guard
 from desktop_perizinan.db.engine import Database
 from desktop_perizinan.db.models import AgendaEntry, AuditEntry, Case
 from desktop_perizinan.errors import UserError
@@ -170,6 +171,7 @@ def test_a_broken_audit_chain_is_reported_but_the_data_is_still_saved(
     submit(driver, 1)
     db = Database(db_url)
     with db.transaction() as session:
+        audit_guard.remove(session.connection())  # what an attacker with the file does first
         session.execute(text("UPDATE audit_log SET detail = '{}' WHERE id = 2"))
     db.dispose()
     result = create_backup(db_url, directory=tmp_path / "bk")

@@ -181,6 +181,7 @@ def test_void_number_keeps_it_in_the_book(services, users, driver):
 def test_audit_chain_records_every_action_and_detects_tampering(services, users, driver):
     from sqlalchemy import text
 
+    from desktop_perizinan.db import audit_guard
     from desktop_perizinan.services.audit import verify_chain
 
     intake = driver.submit(DAIRI, DEMO_APPLICANTS[0])
@@ -189,6 +190,7 @@ def test_audit_chain_records_every_action_and_detects_tampering(services, users,
         report = verify_chain(session)
     assert report.ok and report.entries > 20
     with services.db.transaction() as session:
+        audit_guard.remove(session.connection())  # what an attacker with the file does first
         session.execute(text("UPDATE audit_log SET detail = '{}' WHERE id = 5"))
     with services.db.reading() as session:
         report = verify_chain(session)

@@ -1,0 +1,137 @@
+"""Anchors: the audit head (last id + hash) copied outside the database.
+
+A key kept beside the database on the same PC does not stop the person who can read that PC's
+configuration; copies of the head kept elsewhere do. Each anchor is one line,
+``JANGKAR-AUDIT v1 entri=123 hash=<64 hex> waktu=2026-12-06T16:00:00``, written
+
+* into every backup's manifest (``audit_head`` in the JSON beside the backup),
+* into each day's closing (``penutupan harian``: a file per day and a printed line),
+* into the footer of the XLSX books.
+
+``perizinan audit verify --anchor FILE_OR_FOLDER`` reads them back; an entry that no longer has
+the anchored hash means a rewritten log, an anchor beyond the end of the log a truncated one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_perizinan.db.models import AuditHead
+
+GENESIS = "0" * 64
+PREFIX = "JANGKAR-AUDIT v1"
+_LINE = re.compile(
+    r"JANGKAR-AUDIT v1 entri=(?P<id>\d+) hash=(?P<hash>[0-9a-f]{64})(?: waktu=(?P<at>\S+))?"
+)
+#: Files read when a folder is given: backup manifests, closings, books.
+_SUFFIXES = (".json", ".txt", ".xlsx")
+#: A book or a manifest is small; anything bigger is not an anchor file.
+_MAX_TEXT = 5_000_000
+
+
+@dataclass(frozen=True)
+class Anchor:
+    last_id: int
+    last_hash: str
+    at: str = ""  # ISO time the anchor was taken ("" if unknown)
+    source: str = ""  # where it was read: a file name
+
+    def line(self) -> str:
+        stamp = f" waktu={self.at}" if self.at else ""
+        return f"{PREFIX} entri={self.last_id} hash={self.last_hash}{stamp}"
+
+    @property
+    def when_text(self) -> str:
+        try:
+            return datetime.fromisoformat(self.at).strftime("%d-%m-%Y %H:%M")
+        except ValueError:
+            return self.at or "tanpa tanggal"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"last_id": self.last_id, "last_hash": self.last_hash, "at": self.at}
+
+
+def current_anchor(session: Session, now: datetime | None = None) -> Anchor:
+    """The head as it stands, to copy out. An empty log gives entry 0."""
+    head = session.scalars(select(AuditHead).where(AuditHead.id == 1)).first()
+    stamp = (now or datetime.now()).replace(microsecond=0).isoformat()
+    if head is None:
+        return Anchor(0, GENESIS, stamp)
+    return Anchor(head.last_id, head.last_hash, stamp)
+
+
+def parse_text(text: str, source: str) -> list[Anchor]:
+    return [
+        Anchor(int(m.group("id")), m.group("hash"), m.group("at") or "", source)
+        for m in _LINE.finditer(text)
+    ]
+
+
+def _from_json(data: Any, source: str) -> list[Anchor]:
+    head = data.get("audit_head") if isinstance(data, dict) else None
+    if not isinstance(head, dict):
+        return []
+    try:
+        last_id, last_hash = int(head["last_id"]), str(head["last_hash"])
+    except (KeyError, TypeError, ValueError):
+        return []
+    if not re.fullmatch(r"[0-9a-f]{64}", last_hash):
+        return []
+    return [Anchor(last_id, last_hash, str(head.get("at", "")), source)]
+
+
+def _from_xlsx(path: Path) -> list[Anchor]:
+    from openpyxl import load_workbook
+
+    found: list[Anchor] = []
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                for value in row:
+                    if isinstance(value, str) and PREFIX in value:
+                        found.extend(parse_text(value, path.name))
+    finally:
+        workbook.close()
+    return found
+
+
+def read_file(path: Path) -> list[Anchor]:
+    """The anchors in one file (a manifest, a closing, a book); [] when it holds none."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            return _from_xlsx(path)
+        except Exception:  # not a workbook after all: no anchors in it
+            return []
+    try:
+        if path.stat().st_size > _MAX_TEXT:
+            return []
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    if path.suffix.lower() == ".json":
+        try:
+            return _from_json(json.loads(text), path.name)
+        except ValueError:
+            return []
+    return parse_text(text, path.name)
+
+
+def read_anchors(path: Path) -> list[Anchor]:
+    """Anchors in a file, or in every manifest/closing/book directly inside a folder."""
+    path = Path(path)
+    if path.is_dir():
+        found: list[Anchor] = []
+        for child in sorted(path.iterdir()):
+            if child.is_file() and child.suffix.lower() in _SUFFIXES:
+                found.extend(read_file(child))
+        return found
+    return read_file(path)

@@ -411,6 +411,9 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+    # HMAC of (last_id, last_hash) with the office key (issue 16): a head moved back by hand
+    # after deleting the tail no longer matches. None on a log not yet keyed (scheme 1).
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditEntry(Base):
@@ -426,3 +429,8 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Issue 16: which hashing scheme covers the row (1: the first release, without user_id;
+    # 2: every column), the id of the office key (never the key) and the HMAC made with it.
+    scheme: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    mac: Mapped[str | None] = mapped_column(String(64))

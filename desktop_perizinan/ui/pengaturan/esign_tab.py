@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +42,7 @@ from desktop_perizinan.services import audit, esign
 from desktop_perizinan.services.actor import ADMIN_ROLE
 from desktop_perizinan.services.settings import set_value
 from desktop_perizinan.ui.pengaturan.common import make_banner
+from desktop_perizinan.ui.pengaturan.esign_signers import SignerSettings
 from desktop_perizinan.ui.theme import color, icon, set_role
 from desktop_perizinan.ui.widgets.form import FieldBox
 from desktop_perizinan.ui.widgets.formatting import short_date, size_text
@@ -282,11 +284,21 @@ class EsignTab(QWidget):
         tsa_layout.addWidget(self.tsa_state)
         tsa_layout.addWidget(note)
 
+        trust_page = QWidget(self)
+        trust_layout = QVBoxLayout(trust_page)
+        trust_layout.addWidget(intro)
+        trust_layout.addWidget(self.banner)
+        trust_layout.addWidget(roots_box, 1)
+        trust_layout.addWidget(tsa_box)
+        # Issue 12: how each signer signs (PKCS#12 or BSrE), in its own module.
+        self.signers = SignerSettings(services, actor, self)
+        self.pages = QTabWidget(self)
+        self.pages.setObjectName("esignPages")
+        self.pages.addTab(trust_page, "CA terpercaya && TSA")
+        self.pages.addTab(self.signers, "&Penanda tangan (BSrE / .p12)")
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.banner)
-        layout.addWidget(roots_box, 1)
-        layout.addWidget(tsa_box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
         self.refresh()
 
     # ---------------------------------------------------------------- loading

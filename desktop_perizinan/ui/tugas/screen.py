@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
+from desktop_perizinan.services.batch_signing import waiting_drafts
 from desktop_perizinan.services.queries import TaskRow
+from desktop_perizinan.services.tte_outage import pending as pending_tte
 from desktop_perizinan.ui.common.countdown import (
     TICK_MS,
     countdown_text,
@@ -24,8 +26,10 @@ from desktop_perizinan.ui.common.countdown import (
 )
 from desktop_perizinan.ui.common.live import LiveUpdates
 from desktop_perizinan.ui.theme import set_role
+from desktop_perizinan.ui.tugas.batch_sign import BatchSignDialog
 from desktop_perizinan.ui.tugas.case_view import CaseDialog
 from desktop_perizinan.ui.tugas.step_dialog import StepDialog
+from desktop_perizinan.ui.tugas.tte_susulan import DeferredTteDialog, may_handle
 from desktop_perizinan.ui.widgets.formatting import short_datetime
 from desktop_perizinan.ui.widgets.messages import report_error
 from desktop_perizinan.ui.widgets.screen_header import ScreenHeader
@@ -80,6 +84,17 @@ class TasksScreen(QWidget):
         layout.addWidget(self.empty)
 
         buttons = QHBoxLayout()
+        # Issue 12: batch signing and the documents still waiting for their TTE.
+        self.batch_button = QPushButton("Tandatangani &semua draf…")
+        self.batch_button.setObjectName("batchSign")
+        self.batch_button.clicked.connect(self.sign_all)
+        self.deferred_button = QPushButton("TTE &menunggu…")
+        self.deferred_button.setObjectName("deferredTteButton")
+        self.deferred_button.clicked.connect(self.open_deferred)
+        self.batch_dialog: BatchSignDialog | None = None
+        self.deferred_dialog: DeferredTteDialog | None = None
+        buttons.addWidget(self.batch_button)
+        buttons.addWidget(self.deferred_button)
         self.open_button = QPushButton("&Buka permohonan (Enter)")
         self.open_button.clicked.connect(self.open_case)
         self.act_button = QPushButton("&Kerjakan langkah… (Ctrl+Enter)")
@@ -169,6 +184,20 @@ class TasksScreen(QWidget):
         self.empty.setVisible(not rows)
         self.act_button.setEnabled(bool(rows))
         self.open_button.setEnabled(bool(rows))
+        self._reload_signing()
+
+    def _reload_signing(self) -> None:
+        """Show the batch button when drafts wait for the user's signature, and the TTE list
+        when documents signed wet during an outage still wait (for roles that handle them)."""
+        try:
+            drafts = len(waiting_drafts(self.services, self.actor))
+            deferred = len(pending_tte(self.services)) if may_handle(self.actor) else 0
+        except UserError:
+            drafts = deferred = 0
+        self.batch_button.setText(f"Tandatangani &semua draf ({drafts})…")
+        self.batch_button.setVisible(drafts > 1)
+        self.deferred_button.setText(f"TTE &menunggu ({deferred})…")
+        self.deferred_button.setVisible(deferred > 0)
 
     def tick(self) -> None:
         """Move the countdowns (no database read)."""
@@ -211,6 +240,24 @@ class TasksScreen(QWidget):
         dialog.finished.connect(lambda _r: setattr(self, "case_dialog", None))
         self.case_dialog = dialog
         dialog.show()
+        return dialog
+
+    def sign_all(self) -> BatchSignDialog:
+        dialog = BatchSignDialog(self.services, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.signed.connect(lambda _r: self.reload())
+        dialog.finished.connect(lambda _r: setattr(self, "batch_dialog", None))
+        self.batch_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_deferred(self) -> DeferredTteDialog:
+        dialog = DeferredTteDialog(self.services, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.linked.connect(lambda _r: self.reload())
+        dialog.finished.connect(lambda _r: setattr(self, "deferred_dialog", None))
+        self.deferred_dialog = dialog
+        dialog.open()
         return dialog
 
     def act(self) -> StepDialog | None:

@@ -297,7 +297,9 @@ class StepDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.unsetCursor()
         self.cancel_button.setEnabled(True)
-        if isinstance(exc, NoteRequired):
+        if isinstance(exc, UserError) and self.form.request_failed(exc):
+            self.save_button.setEnabled(True)  # the form showed it, with what to do next
+        elif isinstance(exc, NoteRequired):
             self.save_button.setEnabled(True)
             self.note_box.show_error(exc.message)
         elif isinstance(exc, ValidationError) and exc.field in self.form.boxes:

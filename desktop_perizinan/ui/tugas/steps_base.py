@@ -108,6 +108,12 @@ class StepForm(QWidget):
         del outcome
         return True
 
+    def request_failed(self, exc: BaseException) -> bool:
+        """The service refused the request: True when the form showed it itself (beside a
+        field, or with a way forward, like the signing step's outage mode)."""
+        del exc
+        return False
+
     def clear_messages(self) -> None:
         for box in self.boxes.values():
             box.clear_message()

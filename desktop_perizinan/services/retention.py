@@ -43,6 +43,7 @@ from desktop_perizinan.privacy import ERASED_TEXT, check_nik_input, erased_nik, 
 from desktop_perizinan.services import personal_data as pd
 from desktop_perizinan.services.actor import ADMIN_ROLE, Actor
 from desktop_perizinan.workflow.definition import CaseStatus, OfficeConfig
+from desktop_perizinan.workflow.validators import LINE_BREAKS, has_control_characters
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -143,6 +144,12 @@ class RetentionService:
         reason = reason.strip()
         if len(reason) < 5:
             raise ValidationError("Tuliskan alasan penghapusan (minimal 5 karakter).", "reason")
+        if has_control_characters(reason, LINE_BREAKS) or len(reason) > 1000:
+            raise ValidationError(
+                "Alasan berisi karakter yang tidak dapat dicetak atau terlalu panjang "
+                "(paling banyak 1.000 karakter).",
+                "reason",
+            )
         today = self._s.now().date()
         with self._s.db.transaction() as session:
             applicant = session.scalars(

@@ -239,6 +239,8 @@ def test_erasure_keeps_the_books_gapless_and_the_chain_valid(services, users, dr
         services.retention.erase(admin, gone_id, "Masa retensi habis")
     with pytest.raises(PermissionDenied):
         services.retention.erase(users["backoffice"], gone_id, "Masa retensi habis")
+    with pytest.raises(ValidationError, match="tidak dapat dicetak"):
+        services.retention.erase(admin, gone_id, "Masa retensi\x00 habis")
 
     clock.advance(SIX_YEARS)
     due = services.retention.due(admin)

@@ -261,6 +261,8 @@ class FastCalendar:
     def add(self, start: datetime, duration: Duration) -> datetime:
         """Exactly ``WorkCalendar.add`` (see its rules), on whole minutes."""
         w, clock = self._opening(start)
+        if duration.is_zero():  # "0 Hari": within the same working day
+            return self._at(w, self._close[w])
         if duration.days:
             w += duration.days
             clock = min(max(clock, self._open[w]), self._close[w])

@@ -264,12 +264,17 @@ class WorkCalendar:
            rest continues at the next working day's opening. The result may be exactly at
            closing (Monday 15:00 + 60 minutes is Monday 16:00, not Tuesday 07:30).
 
-        ``Duration(0, 0)`` gives the rolled start. The result is always inside working hours or
-        exactly at a closing time.
+        4. ``Duration(0, 0)`` ("0 Hari", "0 Menit": an SOP's counter step done while the
+           applicant waits) means *within the same working day*: due at the closing time of
+           the working day the work starts on (after closing: the next working day's).
+
+        The result is always inside working hours or exactly at a closing time.
         """
         if duration.days < 0 or duration.minutes < 0:
             raise ValueError("waktu baku tidak boleh negatif")
         t = self.next_opening(start)
+        if duration.is_zero():
+            return self._at(t.date(), self.hours_on(t.date())[1])  # type: ignore[index]
         if duration.days:
             clock = t - datetime.combine(t.date(), time())
             day = t.date()

@@ -10,6 +10,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from desktop_perizinan.workflow.durations import Duration
+from desktop_perizinan.workflow.fields import (
+    DEFAULT_APPLICANT,
+    DEFAULT_PERMIT_CLOSING,
+    DEFAULT_REJECTION_CLOSING,
+    LIFETIME_DEFAULT,
+    ApplicantForm,
+)
 
 #: Targets of an outcome that are not a step.
 TARGET_ISSUED = "@terbit"
@@ -39,13 +46,64 @@ class Action(StrEnum):
     PAYMENT = "pembayaran"  # SKRD
     DELIVERY = "penyerahan"
     HANDOVER = "penerimaan"  # applicant receives, expedition book
+    ARCHIVE = "arsip"  # the file set aside for the archive (needs the number)
     PROCESS = "proses"  # any other step: done with an optional note
 
 
 #: Actions that work on one document of the case and so must name it.
 DOCUMENT_ACTIONS = frozenset(
-    {Action.DRAFT, Action.PARAF, Action.SIGN, Action.NUMBER, Action.DELIVERY, Action.HANDOVER}
+    {
+        Action.DRAFT,
+        Action.PARAF,
+        Action.SIGN,
+        Action.NUMBER,
+        Action.DELIVERY,
+        Action.HANDOVER,
+        Action.ARCHIVE,
+    }
 )
+
+#: Which action of a composite step decides its screen (the one with the most to fill in).
+FORM_PRIORITY = (
+    Action.SIGN,
+    Action.DELIVERY,
+    Action.HANDOVER,
+    Action.NUMBER,
+    Action.DRAFT,
+    Action.PARAF,
+    Action.ARCHIVE,
+)
+
+#: Forms of signing authority (Tata Naskah Dinas): own name, atas nama, untuk beliau,
+#: pelaksana tugas, pelaksana harian.
+AUTHORITY_DIRECT = "langsung"
+AUTHORITIES = (AUTHORITY_DIRECT, "a.n.", "u.b.", "Plt.", "Plh.")
+#: The role whose steps an acting head (Plt./Plh., office setting) may take.
+HEAD_ROLE = "kadis"
+
+
+class StepNo(int):
+    """A step's place in the SOP: an integer for ordering, printed as the SOP's own label.
+
+    The SOP numbers its rows "1, 2, 3a, 3b, 10" (gaps kept); the database and sorting keep
+    an integer, every printed place (f-strings, ``str``) shows the label unchanged.
+    """
+
+    label: str
+
+    def __new__(cls, value: int, label: str | None = None) -> StepNo:
+        obj = super().__new__(cls, value)
+        obj.label = label if label is not None else str(int(value))
+        return obj
+
+    def __str__(self) -> str:
+        return self.label
+
+    def __format__(self, spec: str) -> str:
+        return self.label if not spec else format(int(self), spec)
+
+    def __repr__(self) -> str:
+        return f"StepNo({int(self)}, {self.label!r})"
 
 
 class DocumentKind(StrEnum):
@@ -59,6 +117,8 @@ class FieldType(StrEnum):
     TEXT = "text"
     NUMBER = "number"
     DATE = "date"
+    #: A date, or the field's lifetime wording ("Seumur Hidup") when the permit never expires.
+    DATE_OR_LIFETIME = "date_or_lifetime"
     CHOICE = "choice"
     NIK = "nik"
     NPWP = "npwp"
@@ -139,7 +199,7 @@ class Outcome:
 @dataclass(frozen=True)
 class Step:
     id: str
-    no: int
+    no: int  # a StepNo after construction: orders as an int, prints as the SOP label
     name: str
     actor: str  # role code
     action: Action
@@ -152,6 +212,25 @@ class Step:
     document: DocumentKind | None = None
     book: str | None = None  # numbering book for a penomoran step (default: the permit's)
     line: int = field(default=0, compare=False)  # the [[steps]] header in the file
+    #: Every action of the SOP row, in order (a composite row does several); ``action`` is
+    #: the one whose screen serves the step. Empty means ``(action,)``.
+    actions: tuple[Action, ...] = ()
+    authority: str = AUTHORITY_DIRECT  # how a signing step signs (a.n., u.b., Plt., Plh.)
+    on_behalf_of: str = ""  # the role signed for, when not signing in one's own name
+
+    def __post_init__(self) -> None:
+        if not self.actions:
+            object.__setattr__(self, "actions", (self.action,))
+        if not isinstance(self.no, StepNo):
+            object.__setattr__(self, "no", StepNo(self.no))
+
+    @property
+    def label(self) -> str:
+        """The SOP's own number of this row, as printed ("3a", "10")."""
+        return str(self.no)
+
+    def does(self, action: Action) -> bool:
+        return action in self.actions
 
     def outcome(self, code: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.code == code), None)
@@ -176,6 +255,8 @@ class FormField:
     required: bool = True
     choices: tuple[str, ...] = ()
     help: str = ""
+    #: For ``date_or_lifetime``: the wording stored and printed instead of a date.
+    lifetime: str = LIFETIME_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -194,6 +275,9 @@ class Wording:
     permit_body: str
     rejection_subject: str
     rejection_body: str
+    #: The letters' closing sentences ("Demikian ..."), from the file or today's text.
+    permit_closing: str = DEFAULT_PERMIT_CLOSING
+    rejection_closing: str = DEFAULT_REJECTION_CLOSING
 
 
 @dataclass(frozen=True)
@@ -223,6 +307,8 @@ class PermitType:
     #: Peringatan: the SOP's own cautions; not ``warnings``, which are the loader's notes.
     warnings_text: tuple[str, ...] = ()
     records: tuple[str, ...] = ()  # Pencatatan dan pendataan
+    #: ``[applicant]``: the labels and mandatory flags of the applicant's name and address.
+    applicant: ApplicantForm = DEFAULT_APPLICANT
 
     @property
     def first_step(self) -> Step:

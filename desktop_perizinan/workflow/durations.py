@@ -48,6 +48,7 @@ class Duration:
         return Duration(self.days + other.days, self.minutes + other.minutes)
 
     def is_zero(self) -> bool:
+        """A "0 Hari" step: due within the same working day (see ``WorkCalendar.add``)."""
         return self.days == 0 and self.minutes == 0
 
     def __str__(self) -> str:

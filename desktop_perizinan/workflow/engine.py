@@ -268,7 +268,7 @@ def apply_outcome(
     else:
         next_step = _step(pt, target)
         after = CaseState(CaseStatus.RUNNING, next_step.id)
-        returned_to_drafter = next_step.action is Action.DRAFT and not is_forward(pt, step, outcome)
+        returned_to_drafter = next_step.does(Action.DRAFT) and not is_forward(pt, step, outcome)
     return Transition(
         before=state,
         after=after,
@@ -368,7 +368,7 @@ def draft_step_for(pt: PermitType, step: Step) -> Step | None:
     """
     if step.document is None:
         return None
-    if step.action is Action.DRAFT:
+    if step.does(Action.DRAFT):
         return step
     predecessors = _predecessors(pt)
     seen = {step.id}
@@ -380,7 +380,7 @@ def draft_step_for(pt: PermitType, step: Step) -> Step | None:
                 if previous.id not in seen:
                     seen.add(previous.id)
                     following.append(previous)
-        drafts = [s for s in following if s.action is Action.DRAFT and s.document == step.document]
+        drafts = [s for s in following if s.does(Action.DRAFT) and s.document == step.document]
         if drafts:
             return min(drafts, key=lambda s: _index(pt, s.id))
         frontier = following
@@ -394,7 +394,7 @@ def paraf_chain(pt: PermitType, draft_step: Step) -> tuple[Step, ...]:
     ``kembalikan`` edge is backward and is not followed) and stops at a step of another document
     or at a new draft of the same one.
     """
-    if draft_step.action is not Action.DRAFT:
+    if not draft_step.does(Action.DRAFT):
         raise ValueError(f"langkah '{draft_step.id}' bukan langkah draf")
     chain: list[Step] = []
     seen = {draft_step.id}
@@ -408,9 +408,7 @@ def paraf_chain(pt: PermitType, draft_step: Step) -> tuple[Step, ...]:
             and is_forward(pt, current, o)
         ]
         following = [
-            s
-            for s in following
-            if s.document == draft_step.document and s.action is not Action.DRAFT
+            s for s in following if s.document == draft_step.document and not s.does(Action.DRAFT)
         ]
         if not following:
             break
@@ -418,6 +416,6 @@ def paraf_chain(pt: PermitType, draft_step: Step) -> tuple[Step, ...]:
         if current.id in seen:
             break
         seen.add(current.id)
-        if current.action is Action.PARAF:
+        if current.does(Action.PARAF):
             chain.append(current)
     return tuple(chain)

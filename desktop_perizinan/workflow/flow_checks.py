@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from desktop_perizinan.workflow import lifecycle
 from desktop_perizinan.workflow.definition import (
     SPECIAL_TARGETS,
     TARGET_ISSUED,
@@ -99,11 +100,11 @@ def check_documents(
 ) -> None:
     """Drafts exist before they are initialled, signed and numbered; books exist; initials
     go up the ranks; the permit cannot be issued without a number."""
-    drafted = {s.document for s in steps if s.action is Action.DRAFT}
+    drafted = {s.document for s in steps if s.does(Action.DRAFT)}
     reported: set[DocumentKind] = set()
     for index, step in enumerate(steps):
         doc = step.document
-        if doc is None or step.action is Action.DRAFT or doc in drafted or doc in reported:
+        if doc is None or step.does(Action.DRAFT) or doc in drafted or doc in reported:
             continue
         reported.add(doc)
         r.problem(
@@ -113,18 +114,18 @@ def check_documents(
             f'tambahkan langkah action = "draf" dengan document = "{doc}" sebelum langkah ini',
         )
     for doc in sorted(drafted - {None}, key=str):
-        if not any(s.action is Action.SIGN and s.document == doc for s in steps):
+        if not any(s.does(Action.SIGN) and s.document == doc for s in steps):
             r.warn(
                 _step_path(
                     steps,
-                    next(s.id for s in steps if s.document == doc and s.action is Action.DRAFT),
+                    next(s.id for s in steps if s.document == doc and s.does(Action.DRAFT)),
                 ),
                 f'dokumen "{doc}" dibuat drafnya tetapi tidak ada langkah tanda_tangan',
             )
 
     allowed_books = set(office.books) | ({numbering.book} if numbering else set())
     for index, step in enumerate(steps):
-        if step.action is not Action.NUMBER or step.book is None:
+        if not step.does(Action.NUMBER) or step.book is None:
             continue
         if step.book not in allowed_books:
             r.problem(
@@ -135,7 +136,7 @@ def check_documents(
             )
     for index, step in enumerate(steps):
         if (
-            step.action is Action.NUMBER
+            step.does(Action.NUMBER)
             and step.document is DocumentKind.REJECTION
             and (step.book is None or (numbering is not None and step.book == numbering.book))
         ):
@@ -147,6 +148,51 @@ def check_documents(
 
     _check_numbered_before_issue(r, steps)
     _check_paraf_chains(r, steps, office)
+    check_lifecycle(r, steps)
+
+
+def check_lifecycle(r: Reader, steps: Sequence[Step]) -> None:
+    """The document rules the services enforce (``workflow.lifecycle.RULES``), on every path.
+
+    Reported only where the document exists in the file at all (a missing draft step is
+    reported once above, not again for every step that uses the document).
+    """
+    drafted = {s.document for s in steps if s.does(Action.DRAFT)}
+    index_of = {s.id: i for i, s in enumerate(steps)}
+    for item in lifecycle.order_problems(steps):
+        if item.step.document not in drafted:
+            continue
+        key = "actions" if len(item.step.actions) > 1 else "action"
+        r.problem(("steps", index_of[item.step.id], key), item.message, item.fix)
+    for step, code in lifecycle.issue_problems(steps):
+        r.problem(
+            ("steps", index_of[step.id], "outcomes", code),
+            f'hasil "{code}" langkah "{step.id}" menerbitkan izin yang (pada salah satu jalur) '
+            "belum ditandatangani",
+            'tambahkan langkah action = "tanda_tangan" dengan document = "izin" sebelum '
+            f'"{TARGET_ISSUED}"',
+        )
+    for index, step in enumerate(steps):
+        if not step.does(Action.NUMBER) or step.document is None:
+            continue
+        if lifecycle.signature_follows(steps, step) is not None:
+            continue
+        if step.document not in drafted or _signed_on_every_path(steps, step):
+            continue
+        r.problem(
+            ("steps", index, "action" if len(step.actions) == 1 else "actions"),
+            f'langkah "{step.id}" memberi nomor dokumen "{step.document}" yang belum '
+            "ditandatangani dan tidak ada langkah tanda_tangan sesudahnya",
+            'letakkan langkah "tanda_tangan" dokumen ini sebelum atau sesudah penomoran',
+        )
+
+
+def _signed_on_every_path(steps: Sequence[Step], step: Step) -> bool:
+    actions = step.actions
+    if Action.SIGN in actions[: actions.index(Action.NUMBER)]:
+        return True
+    assert step.document is not None
+    return lifecycle.Event.SIGNED in lifecycle.known_before(steps, step.id, step.document)
 
 
 def _check_numbered_before_issue(r: Reader, steps: Sequence[Step]) -> None:
@@ -154,7 +200,7 @@ def _check_numbered_before_issue(r: Reader, steps: Sequence[Step]) -> None:
     by_id = {s.id: s for s in steps}
 
     def numbers_permit(step: Step) -> bool:
-        return step.action is Action.NUMBER and step.document is DocumentKind.PERMIT
+        return step.does(Action.NUMBER) and step.document is DocumentKind.PERMIT
 
     start = steps[0]
     if numbers_permit(start):
@@ -196,7 +242,7 @@ def _check_paraf_chains(r: Reader, steps: Sequence[Step], office: OfficeConfig) 
         return role.rank if role else 0
 
     for index, step in enumerate(steps):
-        if step.action is Action.PARAF and rank(step) <= 0:
+        if step.does(Action.PARAF) and rank(step) <= 0:
             r.problem(
                 ("steps", index, "actor"),
                 f'peran "{step.actor}" tidak punya rank sehingga tidak dapat memaraf',
@@ -206,9 +252,9 @@ def _check_paraf_chains(r: Reader, steps: Sequence[Step], office: OfficeConfig) 
     def is_initial(step: Step, doc: DocumentKind) -> bool:
         if step.document is not doc:
             return False
-        if step.action is Action.PARAF:
+        if step.does(Action.PARAF):
             return True
-        return step.action is Action.DRAFT and rank(step) > 0
+        return step.does(Action.DRAFT) and rank(step) > 0
 
     order = graph.topological()
     for doc in DocumentKind:

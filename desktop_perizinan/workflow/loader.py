@@ -32,6 +32,7 @@ from desktop_perizinan.workflow.office_file import (
 )
 from desktop_perizinan.workflow.paths import path_totals, service_total
 from desktop_perizinan.workflow.toml_lines import LineIndex
+from desktop_perizinan.workflow.type_applicant import read_applicant
 from desktop_perizinan.workflow.type_fields import read_fields, read_wording
 from desktop_perizinan.workflow.type_sections import (
     check_numbering_against_office,
@@ -75,6 +76,7 @@ _TOP_KEYS = (
     "fields",
     "wording",
     "steps",
+    "applicant",
 )
 
 
@@ -134,6 +136,7 @@ def parse_permit_type(text: str, file_name: str, office: OfficeConfig) -> Permit
     requirements = read_requirements(r, data)
     fields = read_fields(r, data)
     wording = read_wording(r, data, fields)
+    applicant = read_applicant(r, data)
     read = read_steps(r, data, office)
     steps = read.steps
 
@@ -160,6 +163,7 @@ def parse_permit_type(text: str, file_name: str, office: OfficeConfig) -> Permit
     assert sop_number is not None and legal_basis is not None and fee is not None
     assert channels is not None and numbering is not None and wording is not None
     assert requirements is not None and fields is not None and steps
+    assert applicant is not None
     steps = [_with_default_book(s, numbering) for s in steps]
     pt = PermitType(
         code=code,
@@ -184,13 +188,14 @@ def parse_permit_type(text: str, file_name: str, office: OfficeConfig) -> Permit
         equipment=header["equipment"],
         warnings_text=header["warnings_text"],
         records=header["records"],
+        applicant=applicant,
     )
     return pt
 
 
 def _with_default_book(step: Step, numbering: Numbering) -> Step:
     """A penomoran step without ``book`` numbers in the permit's own book: say so explicitly."""
-    if step.action is Action.NUMBER and step.book is None:
+    if step.does(Action.NUMBER) and step.book is None:
         return replace(step, book=numbering.book)
     return step
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from desktop_perizinan.workflow.definition import FieldType, FormField, Wording
+from desktop_perizinan.workflow.fields import LIFETIME_DEFAULT
 from desktop_perizinan.workflow.form_reader import IDENT, Reader, join_choices
 from desktop_perizinan.workflow.placeholders import (
     BUILTIN_PLACEHOLDERS,
@@ -16,8 +17,10 @@ from desktop_perizinan.workflow.placeholders import (
 )
 from desktop_perizinan.workflow.toml_lines import Path as KeyPath
 
-_FIELD_KEYS = ("key", "label", "type", "required", "choices", "help")
+_FIELD_KEYS = ("key", "label", "type", "required", "choices", "help", "lifetime")
 _WORDING_KEYS = ("permit_title", "permit_body", "rejection_subject", "rejection_body")
+#: Optional: the closing sentences (default: today's text, see ``workflow.fields``).
+_OPTIONAL_WORDING_KEYS = ("permit_closing", "rejection_closing")
 
 
 def read_fields(r: Reader, data: Mapping[str, Any]) -> list[FormField] | None:
@@ -38,6 +41,7 @@ def read_fields(r: Reader, data: Mapping[str, Any]) -> list[FormField] | None:
         required = r.flag(table, where, "required", default=True)
         choices = r.text_list(table, where, "choices")
         help_text = r.text(table, where, "help", required=False)
+        lifetime = r.text(table, where, "lifetime", required=False, default=LIFETIME_DEFAULT)
         if key is not None:
             if not IDENT.match(key):
                 r.problem(
@@ -85,12 +89,24 @@ def read_fields(r: Reader, data: Mapping[str, Any]) -> list[FormField] | None:
         if choices is not None and len(set(choices)) != len(choices):
             r.problem((*where, "choices"), "ada pilihan yang ditulis dua kali", "hapus yang ganda")
             choices = None
-        if None in (key, label, field_type, required, choices, help_text):
+        if "lifetime" in table and field_type not in (None, FieldType.DATE_OR_LIFETIME):
+            r.warn((*where, "lifetime"), f'lifetime diabaikan karena jenis isian "{field_type}"')
+        if lifetime is not None and not lifetime.strip():
+            r.problem(
+                (*where, "lifetime"),
+                "lifetime kosong",
+                f'tulis teks pengganti tanggal, misalnya lifetime = "{LIFETIME_DEFAULT}"',
+            )
+            lifetime = None
+        if None in (key, label, field_type, required, choices, help_text, lifetime):
             ok = False
             continue
         assert key is not None and label is not None and field_type is not None
         assert required is not None and choices is not None and help_text is not None
-        result.append(FormField(key, label, field_type, required, tuple(choices), help_text))
+        assert lifetime is not None
+        result.append(
+            FormField(key, label, field_type, required, tuple(choices), help_text, lifetime.strip())
+        )
     return result if ok else None
 
 
@@ -102,20 +118,27 @@ def read_wording(
     )
     if table is None:
         return None
-    r.unknown_keys(table, ("wording",), _WORDING_KEYS, "[wording]")
+    r.unknown_keys(table, ("wording",), _WORDING_KEYS + _OPTIONAL_WORDING_KEYS, "[wording]")
     texts: dict[str, str] = {}
     for key in _WORDING_KEYS:
         value = r.text(table, ("wording",), key, what="[wording]")
         if value is not None:
             texts[key] = value
+    optional: dict[str, str] = {}
+    for key in _OPTIONAL_WORDING_KEYS:
+        if key in table:
+            # "" is allowed: the letter then has no closing sentence.
+            value = r.text(table, ("wording",), key, what="[wording]", nonempty=False)
+            if value is not None:
+                optional[key] = " ".join(value.split())
     if fields is not None:
         provided = BUILTIN_PLACEHOLDERS | {f.key for f in fields}
-        for key, value in texts.items():
+        for key, value in {**texts, **optional}.items():
             allowed = provided | REJECTION_ONLY_PLACEHOLDERS if "rejection" in key else provided
             _check_placeholders(r, ("wording", key), value, allowed, fields)
     if len(texts) != len(_WORDING_KEYS):
         return None
-    return Wording(**texts)
+    return Wording(**texts, **optional)
 
 
 def _check_placeholders(

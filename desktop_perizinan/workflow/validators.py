@@ -178,6 +178,21 @@ def clean_date(text: str, field: str = "tanggal") -> str:
     raise ValidationError("Tanggal tidak valid; tulis HH-BB-TTTT, misalnya 17-08-2026.", field)
 
 
+def clean_date_or_lifetime(spec: FormField, text: str) -> str:
+    """A date (stored as ISO), or the field's lifetime wording ("Seumur Hidup", any case;
+    "seumur hidup" and "selamanya" are understood too), stored as the file writes it."""
+    folded = " ".join(text.split()).casefold()
+    if folded in {spec.lifetime.casefold(), "seumur hidup", "selamanya"}:
+        return spec.lifetime
+    try:
+        return clean_date(text, spec.key)
+    except ValidationError:
+        raise ValidationError(
+            f'{spec.label}: tulis tanggal HH-BB-TTTT (misalnya 17-08-2026) atau "{spec.lifetime}".',
+            spec.key,
+        ) from None
+
+
 def clean_field(spec: FormField, value: object) -> str:
     """Check one application field against its type; return the value to store."""
     text = "" if value is None else str(value).strip()
@@ -197,6 +212,8 @@ def clean_field(spec: FormField, value: object) -> str:
             return cleaned
         case FieldType.DATE:
             return clean_date(text, spec.key)
+        case FieldType.DATE_OR_LIFETIME:
+            return clean_date_or_lifetime(spec, text)
         case FieldType.CHOICE:
             if text not in spec.choices:
                 raise ValidationError(

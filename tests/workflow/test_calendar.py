@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from workflow.factories import DAIRI_HOURS, make_office, office
 
@@ -176,8 +176,11 @@ def test_next_opening(t: datetime, expected: datetime) -> None:
         (dt(2026, 1, 5, 15, 0), Duration(0, 61), dt(2026, 1, 6, 7, 31)),
         # a start at the weekend rolls to Monday's opening
         (dt(2026, 1, 10, 9, 0), Duration(0, 15), dt(2026, 1, 12, 7, 45)),
-        (dt(2026, 1, 10, 9, 0), Duration(0, 0), dt(2026, 1, 12, 7, 30)),
-        (dt(2026, 1, 5, 9, 12, 30), Duration(0, 0), dt(2026, 1, 5, 9, 12, 30)),
+        # "0 Hari" = within the same working day: due at that day's closing time
+        (dt(2026, 1, 10, 9, 0), Duration(0, 0), dt(2026, 1, 12, 16, 0)),
+        (dt(2026, 1, 5, 9, 12, 30), Duration(0, 0), dt(2026, 1, 5, 16, 0)),
+        (dt(2026, 1, 9, 15, 59), Duration(0, 0), dt(2026, 1, 9, 16, 30)),
+        (dt(2026, 1, 5, 16, 0), Duration(0, 0), dt(2026, 1, 6, 16, 0)),
         # days: same time of day on the Nth following working day
         (dt(2026, 1, 5, 10, 0), Duration(3, 0), dt(2026, 1, 8, 10, 0)),
         (dt(2026, 1, 8, 10, 0), Duration(2, 0), dt(2026, 1, 12, 10, 0)),
@@ -333,7 +336,20 @@ def reference_minutes(cal: WorkCalendar, a: datetime, b: datetime) -> int:
 def test_add_is_monotonic_in_duration(start: datetime, d1: Duration, d2: Duration) -> None:
     low = Duration(min(d1.days, d2.days), min(d1.minutes, d2.minutes))
     high = Duration(max(d1.days, d2.days), max(d1.minutes, d2.minutes))
+    # "0 Hari" is the whole working day, not zero minutes: it is the one exception.
+    assume(not low.is_zero())
     assert CAL.add(start, low) <= CAL.add(start, high)
+
+
+@FAST
+@given(starts)
+def test_zero_duration_is_the_closing_of_the_working_day(start: datetime) -> None:
+    due = CAL.add(start, Duration())
+    opening = CAL.next_opening(start)
+    assert due.date() == opening.date()
+    assert due - datetime.combine(due.date(), time()) == timedelta(
+        minutes=CAL.hours_on(due.date())[1]  # type: ignore[index]
+    )
 
 
 @FAST
@@ -347,6 +363,7 @@ def test_add_lands_in_working_hours_or_at_closing(start: datetime, duration: Dur
 @FAST
 @given(starts, st.integers(min_value=0, max_value=5000))
 def test_minutes_round_trip(start: datetime, minutes: int) -> None:
+    assume(minutes > 0)  # "0 Menit" is the rest of the working day
     inside = CAL.next_opening(start)
     assert CAL.is_working_time(inside)
     due = CAL.add(inside, Duration(0, minutes))

@@ -26,7 +26,7 @@ def _pdf_text(path: Path) -> str:
 def test_demo_runs_every_type_of_another_folder_and_says_so(tmp_path, capsys):
     assert main(["demo", "--forms", str(OWN_FORMS), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "3 (2 izin terbit, 1 ditolak)" in out
+    assert "4 (3 izin terbit, 1 ditolak)" in out
     assert "OK    UJI-TANPA-KELENGKAPAN / penolakan: 800/001/UJI/2026" in out
     assert "OK    UJI-DENGAN-KELENGKAPAN / izin [berkas tidak lengkap]" in out
     assert "GAGAL" not in out
@@ -51,7 +51,8 @@ def test_demo_exits_1_when_a_type_does_not_reach_a_numbered_final(tmp_path, caps
     assert status == 1, out
     assert "GAGAL UJI-TANPA-KELENGKAPAN / izin" in out
     assert "Sertifikat Kepala Kantor kedaluwarsa." in out
-    assert "GAGAL: 2 dari 3 jalur" in out
+    assert "GAGAL UJI-PENCABUTAN / izin" in out
+    assert "GAGAL: 3 dari 4 jalur" in out
 
 
 def test_sop_matrix_writes_one_pdf_per_type_with_the_sop_table(tmp_path, capsys):
@@ -59,6 +60,7 @@ def test_sop_matrix_writes_one_pdf_per_type_with_the_sop_table(tmp_path, capsys)
     assert main(["sop-matrix", "--forms", str(OWN_FORMS), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "sop-uji-dengan-kelengkapan.pdf",
+        "sop-uji-pencabutan.pdf",
         "sop-uji-tanpa-kelengkapan.pdf",
     ]
     text = _pdf_text(out / "sop-uji-tanpa-kelengkapan.pdf")
@@ -69,7 +71,7 @@ def test_sop_matrix_writes_one_pdf_per_type_with_the_sop_table(tmp_path, capsys)
         "Kepala Kantor",
     ):
         assert expected in text
-    assert "2 matriks SOP ditulis" in capsys.readouterr().out
+    assert "3 matriks SOP ditulis" in capsys.readouterr().out
 
 
 def test_sop_matrix_reports_a_broken_file_and_still_prints_the_others(tmp_path, capsys):
@@ -79,7 +81,7 @@ def test_sop_matrix_reports_a_broken_file_and_still_prints_the_others(tmp_path, 
     assert main(["sop-matrix", "--forms", str(forms), "--out", str(tmp_path / "sop")]) == 1
     captured = capsys.readouterr()
     assert "rusak.toml" in captured.err
-    assert len(list((tmp_path / "sop").glob("*.pdf"))) == 2
+    assert len(list((tmp_path / "sop").glob("*.pdf"))) == 3
 
 
 def test_sop_matrix_refuses_a_missing_folder(tmp_path, capsys):
@@ -92,11 +94,15 @@ def test_every_verb_and_services_follow_perizinan_forms_dir(tmp_path, capsys, mo
     assert main(["forms", "check"]) == 0
     assert "UJI-TANPA-KELENGKAPAN" in capsys.readouterr().out
     assert main(["sop-matrix", "--out", str(tmp_path / "sop")]) == 0
-    assert len(list((tmp_path / "sop").glob("*.pdf"))) == 2
+    assert len(list((tmp_path / "sop").glob("*.pdf"))) == 3
     capsys.readouterr()
     services = Services.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     try:
-        assert sorted(services.forms.types) == ["UJI-DENGAN-KELENGKAPAN", "UJI-TANPA-KELENGKAPAN"]
+        assert sorted(services.forms.types) == [
+            "UJI-DENGAN-KELENGKAPAN",
+            "UJI-PENCABUTAN",
+            "UJI-TANPA-KELENGKAPAN",
+        ]
     finally:
         services.close()
     # --forms still wins over the variable.

@@ -15,7 +15,7 @@ from desktop_perizinan.documents.dates import format_date
 from desktop_perizinan.workflow.definition import FieldType, FormField
 
 #: The field types stored as an ISO date (or, for date-or-lifetime, possibly a wording).
-DATE_TYPES = frozenset(t for t in FieldType if t.value in ("date", "date_or_lifetime"))
+DATE_TYPES = frozenset({FieldType.DATE, FieldType.DATE_OR_LIFETIME})
 
 
 def display_value(spec: FormField, raw: object) -> str:

@@ -108,6 +108,8 @@ def sample_field_values(pt: PermitType, seed: int = 0) -> dict[str, str]:
                 values[spec.key] = str(12 + seed)
             case FieldType.DATE:
                 values[spec.key] = "2026-01-15"
+            case FieldType.DATE_OR_LIFETIME:
+                values[spec.key] = spec.lifetime if seed % 2 == 0 else "2031-12-31"
             case FieldType.NPWP:
                 values[spec.key] = "01.234.567.8-912.000"
             case FieldType.NIB:

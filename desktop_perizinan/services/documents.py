@@ -644,7 +644,10 @@ class DocumentService:
         return values
 
     def _field_table(self, case: Case, pt: PermitType) -> tuple[tuple[str, str], ...]:
-        rows = [("Nama pemohon", case.applicant.name), ("NIK", case.applicant.nik)]
+        form = pt.applicant
+        rows = [(form.name.print_label, case.applicant.name), ("NIK", case.applicant.nik)]
+        if form.address.declared:  # the SOP asks for the address: the permit prints it
+            rows.append((form.address.print_label, case.applicant.address or "-"))
         rows += [
             (f.label, display_value(f, case.field_values.get(f.key)) or "-")
             for f in pt.fields
@@ -730,6 +733,11 @@ class DocumentService:
             draft=draft,
             qr_payload=qr,
             e_signed_by=e_signed,
+            # The file's closing sentence (a pencabutan letter does not "give" a permit).
+            closing=fill(
+                pt.wording.permit_closing if permit else pt.wording.rejection_closing,
+                {**self._wording_values(session, case, pt), **late},
+            ),
         )
 
 

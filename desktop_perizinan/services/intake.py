@@ -146,11 +146,14 @@ class IntakeService:
             parse_nik(request.nik)
         except ValidationError as exc:
             errors["nik"] = exc.message
+        form = pt.applicant  # the SOP's own labels and mandatory flags ([applicant])
         try:
             clean_name(request.name)
         except ValidationError as exc:
-            errors["nama"] = exc.message
+            errors["nama"] = exc.message.replace("Nama", form.name.label, 1)
         try:
+            if form.address.required and not request.address.strip():
+                raise ValidationError(f"{form.address.label} wajib diisi.", "alamat")
             clean_address(request.address)
         except ValidationError as exc:
             errors["alamat"] = exc.message

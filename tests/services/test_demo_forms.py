@@ -42,6 +42,7 @@ def test_every_type_of_a_new_office_runs_with_its_own_roles(own_services, own_cl
     runs = {(r.form_code, r.branch): r for r in summary.runs}
     assert set(runs) == {
         ("UJI-DENGAN-KELENGKAPAN", "izin"),
+        ("UJI-PENCABUTAN", "izin"),
         ("UJI-TANPA-KELENGKAPAN", "izin"),
         ("UJI-TANPA-KELENGKAPAN", "penolakan"),
     }
@@ -89,12 +90,14 @@ def test_a_run_that_fails_is_reported_and_the_other_types_still_run(own_services
     summary = run_demo(own_services, own_clock, signing=refusing_backend)
 
     assert not summary.ok
-    assert len(summary.runs) == 3
+    assert len(summary.runs) == 4
     assert {r.problem for r in summary.runs} == {"Sertifikat penanda tangan tidak dapat dipakai."}
     assert all(r.status is CaseStatus.RUNNING and r.number is None for r in summary.runs)
 
 
-@pytest.mark.skipif(not LIFECYCLE_FORMS.is_dir(), reason="tests/forms_lifecycle not written yet")
+@pytest.mark.skipif(
+    not (LIFECYCLE_FORMS / "_kantor.toml").is_file(), reason="tests/forms_lifecycle not written yet"
+)
 def test_the_lifecycle_test_types_run_end_to_end(db_url):
     clock = demo_clock()
     services = Services.open(db_url, LIFECYCLE_FORMS, clock=clock)

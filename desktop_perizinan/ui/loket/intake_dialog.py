@@ -36,6 +36,7 @@ from desktop_perizinan.errors import FieldErrors, UserError, ValidationError
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.intake import CHANNELS, IntakeRequest, IntakeResult
+from desktop_perizinan.ui.loket.applicant_form import apply_applicant_form
 from desktop_perizinan.ui.theme import icon, set_role
 from desktop_perizinan.ui.widgets.attachments import AttachmentPanel
 from desktop_perizinan.ui.widgets.form import (
@@ -62,6 +63,7 @@ SEXES = ("—", "Laki-laki", "Perempuan")
 
 _PLACEHOLDERS = {
     FieldType.DATE: "HH-BB-TTTT, misalnya 17-08-2026",
+    FieldType.DATE_OR_LIFETIME: "HH-BB-TTTT, atau Seumur Hidup",
     FieldType.NIK: "16 angka",
     FieldType.NPWP: "99.999.999.9-999.999",
     FieldType.NIB: "13 angka",
@@ -148,14 +150,17 @@ class NewApplicationDialog(QDialog):
         self.nik_box = FieldBox(self.nik)
         self.sex_box = FieldBox(self.sex)
         self.name_box = FieldBox(self.name)
+        self.address_box = FieldBox(self.address)
         self.phone_box = FieldBox(self.phone)
         self.email_box = FieldBox(self.email)
         applicant = QGroupBox("Pemohon")
         form = QFormLayout(applicant)
         form.addRow(self._label("&NIK *", self.nik), self.nik_box)
         form.addRow(self._label("Jenis &kelamin", self.sex), self.sex_box)
-        form.addRow(self._label("Na&ma *", self.name), self.name_box)
-        form.addRow(self._label("A&lamat", self.address), self.address)
+        self.name_label = self._label("Na&ma *", self.name)
+        self.address_label = self._label("A&lamat", self.address)
+        form.addRow(self.name_label, self.name_box)
+        form.addRow(self.address_label, self.address_box)
         form.addRow(self._label("&Telepon", self.phone), self.phone_box)
         form.addRow(self._label("Sur&el", self.email), self.email_box)
 
@@ -345,6 +350,9 @@ class NewApplicationDialog(QDialog):
     def _rebuild_for_type(self) -> None:
         """Fields, channels and checklist of the chosen type (values kept by key)."""
         pt = self._type
+        applicant = pt.applicant if pt else None  # the SOP's labels for name and address
+        rows = (self.name_label, self.name), (self.address_label, self.address)
+        apply_applicant_form(applicant, *rows)
         kept = {key: f.value() for key, f in self._fields.items()}
         while self.fields_form.rowCount():
             self.fields_form.removeRow(0)
@@ -502,12 +510,20 @@ class NewApplicationDialog(QDialog):
             return self._check(self.name_box, lambda: clean_name(self.name.text()))
         if widget is self.phone:
             return self._check(self.phone_box, lambda: clean_phone(self.phone.text()))
+        if widget is self.address and self._type and self._type.applicant.address.required:
+            return self._check(self.address_box, self._required_address)
         if widget is self.type_edit:
             return self._check_type()
         for field in self._fields.values():
             if widget is field.editor:
                 return self._check(field.box, lambda f=field: clean_field(f.spec, f.value()))
         return True
+
+    def _required_address(self) -> None:
+        assert self._type is not None
+        if not self.address.text().strip():
+            label = self._type.applicant.address.label
+            raise ValidationError(f"{label} wajib diisi.", "alamat")
 
     def _check(self, box: FieldBox, check: Callable[[], object]) -> bool:
         try:
@@ -630,6 +646,7 @@ class NewApplicationDialog(QDialog):
         boxes = {
             "nik": self.nik_box,
             "nama": self.name_box,
+            "alamat": self.address_box,
             "telepon": self.phone_box,
             "email": self.email_box,
             "kanal": self.channel_box,

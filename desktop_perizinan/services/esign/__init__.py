@@ -10,7 +10,8 @@ name it had is re-exported here, so ``from desktop_perizinan.services import esi
 - ``trust``: the CA certificates the office trusts, the TSA address;
 - ``importing``: the number book of a signing step, importing a PDF signed elsewhere;
 - ``errors``: :class:`SigningError` and one subclass per way signing fails (Indonesian text);
-- ``backend``: the :class:`SigningBackend` protocol, the PKCS#12 backend, :func:`backend_for`;
+- ``backend``: the :class:`SigningBackend` protocol, the PKCS#12 backend;
+- ``selection``: :func:`backend_for`, the backend of a signer per Pengaturan;
 - ``signer_config``: per-signer settings (``signer_setting``, migration 0006);
 - ``bsre_client`` / ``bsre_backend`` / ``preflight``: BSrE over HTTP (see docs/bsre_api.md).
 
@@ -28,8 +29,6 @@ from desktop_perizinan.services.esign.backend import (
     SignedPdf,
     SigningBackend,
     SignRequest,
-    backend_for,
-    secret_from_data,
 )
 from desktop_perizinan.services.esign.certificates import (
     CertificateInfo,
@@ -65,6 +64,7 @@ from desktop_perizinan.services.esign.pkcs12 import (
     open_pkcs12,
     sign_pdf,
 )
+from desktop_perizinan.services.esign.selection import backend_for, secret_from_data
 from desktop_perizinan.services.esign.signer_config import (
     BACKEND_BSRE,
     BACKEND_PKCS12,

@@ -1,7 +1,7 @@
 """The signing seam: one protocol, two backends (the signer's own PKCS#12, or BSrE).
 
 The flow (``documents.sign`` for a tanda_tangan step in mode "elektronik") asks
-:func:`backend_for` for the signer's backend, renders the final (number, QR, verification code
+``selection.backend_for`` for the signer's backend, renders the final (number, QR, verification code
 already in the page) and hands it over as a :class:`SignRequest`; what comes back is a
 :class:`SignedPdf` that has been checked (certificate names the signer; for BSrE also the
 returned file validated, see ``bsre_backend``) and is stored unchanged from then on.
@@ -25,14 +25,11 @@ from desktop_perizinan.services.esign.certificates import (
     check_validity,
 )
 from desktop_perizinan.services.esign.errors import SigningError
-from desktop_perizinan.services.esign.pkcs12 import SigningIdentity, identity_from_data, sign_pdf
+from desktop_perizinan.services.esign.pkcs12 import SigningIdentity, sign_pdf
 from desktop_perizinan.services.esign.validation import LEVEL_B_B, LEVEL_B_T
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from desktop_perizinan.services.actor import Actor
-    from desktop_perizinan.services.esign.signer_config import SignerConfig
 
 
 class Secret:
@@ -180,40 +177,3 @@ class Pkcs12Backend:
             except SigningError as exc:
                 results.append(exc)
         return results
-
-
-def secret_from_data(data: dict[str, Any], config: SignerConfig) -> Secret:
-    """The passphrase or TOTP the signing step's dialog put in ``data`` (never stored)."""
-    ready = data.get("secret")
-    if isinstance(ready, Secret):
-        return ready
-    if config.secret_kind == "totp":
-        return Secret(str(data.get("totp") or ""), "totp")
-    return Secret(str(data.get("passphrase") or ""), "passphrase")
-
-
-def backend_for(session: Session, actor: Actor, data: dict[str, Any]) -> SigningBackend:
-    """The backend the actor signs with, per Pengaturan (``signer_setting``).
-
-    ``data`` is the signing step's input: for PKCS#12 ``identitas`` or ``p12`` + ``passphrase``;
-    for BSrE ``passphrase`` or ``totp`` (or a ready :class:`Secret` as ``secret``). A ready
-    backend passed as ``data["backend"]`` is used as it is (a batch builds one per signer).
-    """
-    ready = data.get("backend")
-    if isinstance(ready, SigningBackend):
-        return ready
-    from desktop_perizinan.services.esign.signer_config import config_for
-    from desktop_perizinan.services.esign.trust import timestamp_url
-
-    config = config_for(session, actor.id)
-    if config.is_bsre:
-        from desktop_perizinan.services.esign.bsre_backend import BsreBackend
-        from desktop_perizinan.services.esign.trust import trust_roots
-
-        return BsreBackend(
-            config,
-            secret_from_data(data, config),
-            ExpectedSigner.of(actor, config.nik),
-            trust_roots=trust_roots(session),
-        )
-    return Pkcs12Backend(identity_from_data(data), ExpectedSigner.of(actor), timestamp_url(session))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
@@ -113,7 +114,9 @@ class EnterNavigator(QObject):
         """Install on ``widgets`` (in order); ``tail`` (e.g. the buttons) only joins the tab
         order after them."""
         for widget in self._chain:
-            widget.removeEventFilter(self)
+            # A row removed from its form (another permit type chosen) is already deleted.
+            if shiboken6.isValid(widget):
+                widget.removeEventFilter(self)
         self._chain = list(widgets)
         for widget in self._chain:
             widget.installEventFilter(self)

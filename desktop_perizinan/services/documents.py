@@ -448,6 +448,7 @@ class DocumentService:
                 label=doc.number,
                 link_qr=qr_payload(doc.number, doc.verification_code),
                 printed=(doc.number,),
+                embedded=(doc.verification_code,),
             ),
             now,
         )

@@ -91,6 +91,9 @@ class SignRequest:
     #: Text that must already be printed on the page before signing (the number; the QR is
     #: drawn with it): the pre-flight refuses a PDF without it.
     printed: tuple[str, ...] = ()
+    #: Text that must already be in the document information (the verification code: the
+    #: QR's payload is written there together with the QR, see ``documents``).
+    embedded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,10 @@ class BsreBackend:
         for i, request in enumerate(requests):
             try:
                 check_before_sending(
-                    request.pdf, marker=self._marker(), required_text=request.printed
+                    request.pdf,
+                    marker=self._marker(),
+                    required_text=request.printed,
+                    required_metadata=request.embedded,
                 )
                 ready.append(i)
             except SigningError as exc:

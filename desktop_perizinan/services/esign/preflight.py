@@ -92,12 +92,17 @@ def single_revision(pdf: bytes) -> bytes:
 
 
 def check_before_sending(
-    pdf: bytes, *, marker: str = "", required_text: Iterable[str] = ()
+    pdf: bytes,
+    *,
+    marker: str = "",
+    required_text: Iterable[str] = (),
+    required_metadata: Iterable[str] = (),
 ) -> None:
     """Refuse, with the reason, a PDF that BSrE would reject or that is not final yet.
 
-    ``required_text``: strings that must already be in the page text (the number and the
-    verification code the QR stands for).
+    ``required_text``: strings that must already be in the page text (the number);
+    ``required_metadata``: strings that must be in the document information (the verification
+    code, written there with the QR).
     """
     from pypdf import PdfReader
 
@@ -116,11 +121,18 @@ def check_before_sending(
     try:
         reader = PdfReader(io.BytesIO(pdf), strict=True)
         missing = _fonts_not_embedded(reader)
+        info = " ".join(str(v) for v in (reader.metadata or {}).values())
     except Exception:  # pypdf raises many kinds on a broken xref
         log.info("pre-flight: unreadable PDF", exc_info=True)
         raise PreflightError("struktur PDF rusak (tabel xref tidak dapat dibaca)") from None
     if missing:
         raise PreflightError("huruf (font) tidak tertanam di PDF: " + ", ".join(missing))
+    for needed in required_metadata:
+        if needed and needed not in info:
+            raise PreflightError(
+                "kode verifikasi (isi QR) belum tertanam pada dokumen; QR dan kode verifikasi "
+                "harus sudah ada sebelum ditandatangani"
+            )
     texts = page_texts(pdf)
     joined = " ".join(" ".join(t.split()) for t in texts)
     for needed in required_text:

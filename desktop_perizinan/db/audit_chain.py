@@ -346,10 +346,14 @@ def verify_chain(
     session: Session,
     keyring: Keyring | None = THIS_PC,
     anchors: Iterable[Anchor] = (),
+    *,
+    case_count: int | None = None,
 ) -> ChainReport:
     """Walk the whole log; judge the rows, the keyed MACs, the head and the ``anchors``.
 
     ``keyring`` None checks no MAC (every keyed entry is then reported as unverifiable).
+    ``case_count`` stands in for counting the cases when the session holds only the audit
+    tables (the scratch copy of a PostgreSQL dump).
     """
     if keyring is THIS_PC:
         from desktop_perizinan import audit_key
@@ -364,7 +368,7 @@ def verify_chain(
     last = walk.last
     last_id = last.id if last else 0
     walk.mac_findings(last_id)
-    _check_head(session, walk, keyring)
+    _check_head(session, walk, keyring, case_count)
     checked = _check_anchors(walk, anchors, last_id)
     findings = sorted(walk.findings, key=lambda f: (f.entry_id is None, f.entry_id or 0))
     return ChainReport(
@@ -378,11 +382,17 @@ def verify_chain(
     )
 
 
-def _check_head(session: Session, walk: _Walk, keyring: Keyring | None) -> None:
+def _check_head(
+    session: Session, walk: _Walk, keyring: Keyring | None, case_count: int | None
+) -> None:
     head = session.get(AuditHead, 1)
     last = walk.last
     if last is None:
-        cases = int(session.scalar(select(func.count(Case.id))) or 0)
+        cases = (
+            case_count
+            if case_count is not None
+            else int(session.scalar(select(func.count(Case.id))) or 0)
+        )
         if cases:
             walk.add(
                 None,

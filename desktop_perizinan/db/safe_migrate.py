@@ -5,7 +5,7 @@
 * a database newer than this app is refused before anything else (``migrate.needs_upgrade``);
 * a database already at this app's head is left alone: no backup, no cost;
 * a fresh database (no schema yet) has nothing to lose: it is migrated without a backup;
-* otherwise a backup is taken and verified (``services.backup``); if that fails for any
+* otherwise a backup is taken and verified (``db.backup_make``); if that fails for any
   reason — no disk space, no ``pg_dump`` on this PC, a damaged database — the migration is
   refused with the reason and the database is left exactly as it was;
 * the migration itself runs in one transaction (Alembic's, with transactional DDL on both
@@ -20,8 +20,10 @@ one PC backs up and migrates and the others, once the lock is theirs, find the s
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
@@ -50,11 +52,13 @@ def migrate_with_backup(
     engine: Engine | None = None,
     backup_dir: Path | None = None,
     now: datetime | None = None,
+    contents: Callable[[str], dict[str, Any]] | None = None,
 ) -> Path | None:
     """Bring the database to this app's schema, after a verified backup when it holds data.
 
     Returns the backup taken (None when none was needed). ``engine`` lets the caller reuse
     its own (``Services.open`` passes ``db.engine``); otherwise one is made and disposed.
+    ``contents`` describes the data for the backup's manifest (see ``db.backup_make``).
     """
     from desktop_perizinan.db.engine import make_engine
 
@@ -72,7 +76,7 @@ def migrate_with_backup(
                     return None
                 backup = None
                 if current is not None:
-                    backup = _backup_before(url, current, backup_dir, now)
+                    backup = _backup_before(url, current, backup_dir, now, contents)
                 _upgrade(connection, backup)
                 return backup
     finally:
@@ -81,12 +85,19 @@ def migrate_with_backup(
 
 
 def _backup_before(
-    url: str, revision: str | None, backup_dir: Path | None, now: datetime | None
+    url: str,
+    revision: str | None,
+    backup_dir: Path | None,
+    now: datetime | None,
+    contents: Callable[[str], dict[str, Any]] | None,
 ) -> Path:
-    from desktop_perizinan.services.backup import KIND_PRE_MIGRATION, create_backup
+    from desktop_perizinan.db.backup_files import KIND_PRE_MIGRATION
+    from desktop_perizinan.db.backup_make import create_backup
 
     try:
-        result = create_backup(url, directory=backup_dir, kind=KIND_PRE_MIGRATION, now=now)
+        result = create_backup(
+            url, directory=backup_dir, kind=KIND_PRE_MIGRATION, now=now, contents=contents
+        )
     except UserError as exc:
         raise DatabaseError(
             f"Pembaruan skema basis data (revisi {revision} ke {migrate.head_revision()}) "

@@ -90,7 +90,9 @@ class Services:
         db = Database(url)
         try:
             # Never migrate a database holding data without a verified backup first.
-            migrate_with_backup(url, engine=db.engine)
+            from desktop_perizinan.services.personal_data import backup_contents
+
+            migrate_with_backup(url, engine=db.engine, contents=backup_contents)
             # The loader judges _kantor.toml first (not UTF-8, not TOML: its message, raised
             # by __init__); only a usable file is read again, as before, for the snapshots,
             # and a decoding error cannot escape even if the file changed in between.

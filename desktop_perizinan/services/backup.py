@@ -28,379 +28,92 @@ timestamped names; automatic ones (taken when the app closes) are rotated, the l
 
 from __future__ import annotations
 
-import glob
-import hashlib
-import json
 import logging
-import os
-import re
 import shutil
 import sqlite3
 import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager, suppress
-from dataclasses import asdict, dataclass
+from contextlib import closing
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, inspect, select, text
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
 
-from desktop_perizinan import __version__
-from desktop_perizinan.db.errors import check_url, database_errors, describe_url, translate_error
+# The low-level parts live under ``db`` (issue 15: ``db.safe_migrate`` backs up without
+# importing ``services``); their public names are re-exported here for the CLI and the UI.
+from desktop_perizinan.db.backup_files import (
+    AUTO_KEEP,
+    ENV_BACKUP_DIR,
+    KIND_AUTO,
+    KIND_MANUAL,
+    KIND_PRE_MIGRATION,
+    KIND_PRE_RESTORE,
+    KINDS,
+    BackupEntry,
+    BackupError,
+    BackupResult,
+    RestoreResult,
+    Verification,
+    _sqlite_failure,
+    _sqlite_file,
+    backup_path,
+    default_backup_dir,
+    format_seconds,
+    format_size,
+    list_backups,
+    read_manifest,
+    rotate,
+)
+from desktop_perizinan.db.backup_make import create_backup as make_backup
+from desktop_perizinan.db.backup_make import verify_backup
+from desktop_perizinan.db.backup_pg import (
+    ENV_PG_BINDIR,
+    PG_SEARCH_PATTERNS,
+    _pg_connection,
+    _tool_failure,
+    find_pg_tool,
+)
+from desktop_perizinan.db.errors import check_url, database_errors, describe_url
+from desktop_perizinan.db.sqlite_files import open_readonly, sqlite_engine
 from desktop_perizinan.errors import DatabaseError, UserError
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
 
+__all__ = [
+    "AUTO_KEEP",
+    "ENV_BACKUP_DIR",
+    "ENV_PG_BINDIR",
+    "KINDS",
+    "KIND_AUTO",
+    "KIND_MANUAL",
+    "KIND_PRE_MIGRATION",
+    "KIND_PRE_RESTORE",
+    "PG_SEARCH_PATTERNS",
+    "AutoBackup",
+    "BackupEntry",
+    "BackupError",
+    "BackupResult",
+    "RestoreResult",
+    "Verification",
+    "backup_on_close",
+    "backup_path",
+    "create_backup",
+    "default_backup_dir",
+    "find_pg_tool",
+    "format_seconds",
+    "format_size",
+    "list_backups",
+    "read_manifest",
+    "restore_backup",
+    "rotate",
+    "verify_backup",
+]
+
 log = logging.getLogger(__name__)
-
-ENV_BACKUP_DIR = "PERIZINAN_BACKUP_DIR"
-ENV_PG_BINDIR = "PERIZINAN_PG_BINDIR"
-
-KIND_MANUAL = "manual"
-KIND_AUTO = "otomatis"
-KIND_PRE_MIGRATION = "pra-migrasi"
-KIND_PRE_RESTORE = "pra-pulih"
-KINDS = (KIND_MANUAL, KIND_AUTO, KIND_PRE_MIGRATION, KIND_PRE_RESTORE)
-
-#: Automatic backups kept by :func:`rotate` (manual ones are never deleted).
-AUTO_KEEP = 10
-
-SQLITE_SUFFIX = ".sqlite3"
-PG_SUFFIX = ".dump"
-SQLITE_MAGIC = b"SQLite format 3\x00"
-PG_MAGIC = b"PGDMP"
-MANIFEST_SUFFIX = ".json"
-
-_NAME = re.compile(
-    r"^perizinan-(?P<kind>[a-z]+(?:-[a-z]+)*)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?"
-    r"(?P<suffix>\.sqlite3|\.dump)$"
-)
-
-#: Tables whose rows mean "this database is in use" (a freshly created one has none).
-_DATA_TABLES = {"permohonan": "permohonan", "app_user": "pengguna", "audit_log": "entri audit"}
-
-
-class BackupError(DatabaseError):
-    """A backup or restore that cannot be done; nothing was overwritten."""
-
-
-# ============================================================================ results
-
-
-@dataclass(frozen=True)
-class Verification:
-    """What reading a backup back proved about it."""
-
-    backend: str  # "sqlite" or "postgresql"
-    revision: str
-    revision_known: bool
-    audit_entries: int
-    audit_last_hash: str
-    audit_problems: tuple[str, ...]
-
-    @property
-    def audit_ok(self) -> bool:
-        return not self.audit_problems
-
-
-@dataclass(frozen=True)
-class BackupResult:
-    path: Path
-    kind: str
-    size: int
-    seconds: float
-    sha256: str
-    verification: Verification
-
-    def summary(self) -> str:
-        """One line for the command line and the status bar."""
-        v = self.verification
-        audit = (
-            f"{v.audit_entries} entri audit utuh"
-            if v.audit_ok
-            else f"PERINGATAN: log audit rusak ({len(v.audit_problems)} masalah)"
-        )
-        return (
-            f"Cadangan dibuat: {self.path} ({format_size(self.size)}, "
-            f"{format_seconds(self.seconds)}; revisi {v.revision}, {audit})."
-        )
-
-
-@dataclass(frozen=True)
-class RestoreResult:
-    source: Path
-    target: str
-    seconds: float
-    verification: Verification
-    safety_copy: Path | None
-
-    def summary(self) -> str:
-        saved = f" Isi lama dicadangkan di {self.safety_copy}." if self.safety_copy else ""
-        return (
-            f"Dipulihkan: {self.source.name} ke {self.target} "
-            f"({format_seconds(self.seconds)}; revisi {self.verification.revision}).{saved}"
-        )
-
-
-@dataclass(frozen=True)
-class BackupEntry:
-    """A backup found in the backups folder (for ``perizinan backup --list`` and the UI)."""
-
-    path: Path
-    kind: str
-    created: datetime
-    size: int
-    manifest: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class AutoBackup:
-    """What happened at closing time: the UI shows ``message`` when ``ok`` is False."""
-
-    result: BackupResult | None
-    message: str
-    ok: bool
-
-
-# ============================================================================ small helpers
-
-
-def format_size(size: int) -> str:
-    """``12,3 MB`` — Indonesian decimal comma."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            text_value = f"{value:.0f}" if unit == "B" else f"{value:.1f}"
-            return f"{text_value.replace('.', ',')} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
-
-
-def format_seconds(seconds: float) -> str:
-    return f"{seconds:.1f} detik".replace(".", ",")
-
-
-def default_backup_dir() -> Path:
-    """``PERIZINAN_BACKUP_DIR``, else ``backups`` beside the embedded database."""
-    override = os.environ.get(ENV_BACKUP_DIR)
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("perizinan", "DPMPTSP")) / "backups"
-
-
-def backup_path(directory: Path, kind: str, backend: str, when: datetime) -> Path:
-    """A fresh timestamped name in ``directory`` (``-2``, ``-3``... within the same second)."""
-    suffix = SQLITE_SUFFIX if backend == "sqlite" else PG_SUFFIX
-    stem = f"perizinan-{kind}-{when:%Y%m%d-%H%M%S}"
-    candidate = directory / f"{stem}{suffix}"
-    n = 2
-    while candidate.exists():
-        candidate = directory / f"{stem}-{n}{suffix}"
-        n += 1
-    return candidate
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable (POSIX); Windows has no directory handles to flush."""
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _manifest_path(path: Path) -> Path:
-    return path.with_name(path.name + MANIFEST_SUFFIX)
-
-
-def read_manifest(path: Path) -> dict[str, Any] | None:
-    """The JSON written beside a backup, or None (a copied file may come without it)."""
-    try:
-        data = json.loads(_manifest_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_manifest(
-    result: BackupResult, source: str, contents: dict[str, Any] | None = None
-) -> None:
-    manifest = {
-        "app_version": __version__,
-        "created_at": datetime.now().isoformat(timespec="seconds"),
-        "kind": result.kind,
-        "source": source,
-        "size": result.size,
-        "sha256": result.sha256,
-        "seconds": round(result.seconds, 3),
-        **asdict(result.verification),
-        # What the backup holds (UU PDP): personal data, and how much of it.
-        "isi": contents or {},
-    }
-    target = _manifest_path(result.path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, target)
-
-
-def _sqlite_file(url: URL) -> Path:
-    assert url.database
-    return Path(url.database)
-
-
-def _open_readonly(path: Path) -> sqlite3.Connection:
-    """A read-only connection (for backup files) that cannot create the file."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    connection.execute("PRAGMA busy_timeout=30000")
-    return connection
-
-
-def _open_live(path: Path) -> sqlite3.Connection:
-    """A connection to the live database that cannot create it. Read-write although only
-    read: a read-only connection to a WAL database leaves its -wal and -shm files behind,
-    while the last read-write connection to close tidies them away."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
-    connection.execute("PRAGMA busy_timeout=30000")
-    return connection
-
-
-@contextmanager
-def _sqlite_engine(path: Path, *, live: bool = False) -> Iterator[Engine]:
-    """A throwaway SQLAlchemy engine on a backup file (read-only) or on a live database (see
-    :func:`_open_live`), for the ORM-based checks; neither can create the file."""
-    opener = _open_live if live else _open_readonly
-    engine = create_engine("sqlite://", creator=lambda: opener(path), poolclass=NullPool)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def _sqlite_failure(exc: sqlite3.Error, path: Path, what: str) -> BackupError:
-    """A sqlite3 error during a backup or restore, as one sentence."""
-    translated = translate_error(exc, describe_url(f"sqlite:///{path}"))
-    return BackupError(f"{what}: {translated.message if translated else exc}")
-
-
-def _revision_known(revision: str) -> bool:
-    from alembic.script import ScriptDirectory
-
-    from desktop_perizinan.db.migrate import alembic_config
-
-    try:
-        ScriptDirectory.from_config(alembic_config()).get_revision(revision)
-    except Exception:
-        return False
-    return True
-
-
-# ============================================================================ PostgreSQL tools
-
-
-def _version_key(path: str) -> tuple[int, ...]:
-    match = re.search(r"[/\\](\d+(?:\.\d+)*)[/\\]bin[/\\]", path)
-    return tuple(int(p) for p in match.group(1).split(".")) if match else (0,)
-
-
-#: Where the PostgreSQL client programs live when they are not on ``PATH`` (Debian, RHEL).
-PG_SEARCH_PATTERNS: tuple[str, ...] = ("/usr/lib/postgresql/*/bin/{exe}", "/usr/pgsql-*/bin/{exe}")
-
-
-def find_pg_tool(name: str) -> Path:
-    """``pg_dump`` or ``pg_restore``: ``PERIZINAN_PG_BINDIR``, ``PATH``, then the usual folders."""
-    exe = f"{name}.exe" if sys.platform == "win32" else name
-    override = os.environ.get(ENV_PG_BINDIR)
-    if override:
-        candidate = Path(override) / exe
-        if candidate.is_file():
-            return candidate
-    found = shutil.which(name)
-    if found:
-        return Path(found)
-    patterns = [pattern.format(exe=exe) for pattern in PG_SEARCH_PATTERNS]
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        for root in (os.environ.get("PROGRAMFILES"), os.environ.get("PROGRAMW6432")):
-            if root:
-                patterns.append(os.path.join(root, "PostgreSQL", "*", "bin", exe))
-    candidates = [p for pattern in patterns for p in glob.glob(pattern)]
-    if candidates:
-        return Path(max(candidates, key=_version_key))
-    raise BackupError(
-        f"Program {name} dari PostgreSQL tidak ditemukan di PC ini, jadi basis data server "
-        "tidak dapat dicadangkan atau dipulihkan dari sini. Pasang PostgreSQL client tools "
-        "(Debian/Ubuntu: apt install postgresql-client; Windows: pilih 'Command Line Tools' "
-        "saat memasang PostgreSQL), atau jalankan perintah ini di PC server."
-    )
-
-
-def _libpq_quote(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _pg_connection(url: URL) -> tuple[str, dict[str, str]]:
-    """A libpq connection string and the environment for the tools.
-
-    The password goes through ``PGPASSWORD``, never on the command line (other users of the
-    PC could read it from the process list).
-    """
-    parts = {
-        "host": url.host,
-        "port": str(url.port) if url.port else None,
-        "user": url.username,
-        "dbname": url.database,
-    }
-    for key, value in url.query.items():
-        if isinstance(value, str) and key not in parts:
-            parts[key] = value
-    conninfo = " ".join(f"{k}={_libpq_quote(v)}" for k, v in parts.items() if v)
-    env = dict(os.environ)
-    env.setdefault("PGCONNECT_TIMEOUT", "10")
-    if url.password:
-        env["PGPASSWORD"] = str(url.password)
-    env["PGCLIENTENCODING"] = "UTF8"
-    return conninfo, env
-
-
-def _tool_failure(tool: str, stderr: str) -> BackupError:
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    detail = lines[-1] if lines else "tanpa keterangan"
-    if "version mismatch" in stderr:
-        return BackupError(
-            f"{tool} di PC ini lebih lama daripada server PostgreSQL; pasang PostgreSQL "
-            f"client tools versi yang sama dengan server ({detail})."
-        )
-    if "could not connect" in stderr or "connection to server" in stderr:
-        return BackupError(f"{tool} tidak dapat terhubung ke server basis data ({detail}).")
-    return BackupError(f"{tool} gagal: {detail}")
-
-
-# ============================================================================ backup
 
 
 def create_backup(
@@ -411,309 +124,26 @@ def create_backup(
     kind: str = KIND_MANUAL,
     now: datetime | None = None,
 ) -> BackupResult:
-    """Back up the database at ``url``; return the verified backup.
+    """``db.backup_make.create_backup`` with the manifest's description of the personal data
+    the backup holds (UU PDP, ``services.personal_data.backup_contents``)."""
+    from desktop_perizinan.services.personal_data import backup_contents
 
-    ``out`` is a file to write (refused when it exists) or a folder to put a timestamped file
-    in; otherwise the file goes to ``directory`` (default :func:`default_backup_dir`).
-    """
-    if kind not in KINDS:
-        raise ValueError(f"unknown backup kind {kind!r}")
-    parsed = check_url(url, must_exist=True)
-    backend = parsed.get_backend_name()
-    when = now or datetime.now()
-    _check_source(parsed)  # before any folder or file is made
-    target = _backup_target(out, directory, kind, backend, when)
-    started = time.perf_counter()
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        if backend == "sqlite":
-            _sqlite_copy(_sqlite_file(parsed), tmp)
-        else:
-            _pg_dump(parsed, tmp)
-        _fsync_file(tmp)
-        verification = verify_backup(tmp)
-        digest = _sha256(tmp)
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
-    except OSError as exc:
-        raise BackupError(
-            f"Cadangan tidak dapat ditulis ke {target.parent}: {exc.strerror or exc}."
-        ) from exc
-    finally:
-        with suppress(OSError):
-            tmp.unlink(missing_ok=True)
-    result = BackupResult(
-        target, kind, target.stat().st_size, time.perf_counter() - started, digest, verification
-    )
-    with suppress(OSError):  # the backup itself is complete; the manifest is a convenience
-        from desktop_perizinan.services.personal_data import backup_contents
-
-        _write_manifest(result, describe_url(parsed), backup_contents(url))
-    log.info("backup %s (%s bytes, %.2f s)", target, result.size, result.seconds)
-    return result
-
-
-def _backup_target(
-    out: Path | None, directory: Path | None, kind: str, backend: str, when: datetime
-) -> Path:
-    if out is not None:
-        out = Path(out)
-        if out.is_dir():
-            return backup_path(out, kind, backend, when)
-        if out.exists():
-            raise BackupError(f"Berkas {out} sudah ada; pilih nama lain agar tidak tertimpa.")
-        if not out.parent.is_dir():
-            raise BackupError(f"Folder {out.parent} tidak ada; buat dulu atau pilih folder lain.")
-        return out
-    folder = Path(directory) if directory is not None else default_backup_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BackupError(
-            f"Folder cadangan {folder} tidak dapat dibuat: {exc.strerror or exc}."
-        ) from exc
-    if not folder.is_dir():
-        raise BackupError(f"{folder} bukan folder; cadangan tidak dapat disimpan di sana.")
-    return backup_path(folder, kind, backend, when)
-
-
-def _sqlite_copy(source: Path, tmp: Path) -> None:
-    """The online backup API, in one step: one consistent snapshot, writers never wait."""
-    try:
-        with closing(_open_live(source)) as src, closing(sqlite3.connect(tmp)) as dst:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            dst.commit()
-    except sqlite3.Error as exc:
-        raise _sqlite_failure(exc, source, "Cadangan gagal dibuat") from exc
-
-
-def _check_source(url: URL) -> None:
-    """Is there a Perizinan database to back up? PostgreSQL: the tools are here and the
-    server answers (its failures have Indonesian messages); SQLite: the file is one of ours."""
-    if url.get_backend_name() == "postgresql":
-        find_pg_tool("pg_dump")
-        _check_reachable(url)
-        return
-    path = _sqlite_file(url)
-    try:
-        with closing(_open_live(path)) as connection:
-            found = connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-            ).fetchone()
-    except sqlite3.Error as exc:
-        raise _sqlite_failure(exc, path, "Cadangan tidak dapat dibuat") from exc
-    if not found:
-        raise BackupError(f"Berkas {path} bukan basis data Perizinan (tidak ada revisi skema).")
-
-
-def _pg_dump(url: URL, tmp: Path) -> None:
-    tool = find_pg_tool("pg_dump")
-    conninfo, env = _pg_connection(url)
-    completed = subprocess.run(
-        [str(tool), "--format=custom", "--no-password", f"--file={tmp}", f"--dbname={conninfo}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise _tool_failure("pg_dump", completed.stderr)
-
-
-def _check_reachable(url: URL) -> None:
-    """Connect once through SQLAlchemy first: its failures have Indonesian messages."""
-    from desktop_perizinan.db.engine import make_engine
-
-    engine = make_engine(url.render_as_string(hide_password=False), pool_size=1)
-    try:
-        with database_errors(describe_url(url)), engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    finally:
-        engine.dispose()
-
-
-# ============================================================================ verification
-
-
-def verify_backup(path: Path) -> Verification:
-    """Read a backup back: integrity, revision, audit chain. Raises :class:`BackupError`."""
-    path = Path(path)
-    if path.is_dir():
-        raise BackupError(f"{path} adalah folder, bukan berkas cadangan.")
-    if not path.is_file():
-        raise BackupError(f"Berkas cadangan {path} tidak ditemukan.")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(16)
-    except OSError as exc:
-        raise BackupError(f"Berkas cadangan {path} tidak dapat dibaca: {exc.strerror}.") from exc
-    manifest = read_manifest(path)
-    if manifest and manifest.get("sha256") and manifest["sha256"] != _sha256(path):
-        raise BackupError(
-            f"Berkas cadangan {path.name} berubah atau rusak sejak dibuat (sidik SHA-256 tidak "
-            "cocok dengan catatannya). Pakai cadangan lain."
-        )
-    if head.startswith(SQLITE_MAGIC):
-        return _verify_sqlite(path)
-    if head.startswith(PG_MAGIC):
-        return _verify_pg(path)
-    raise BackupError(
-        f"Berkas {path.name} bukan cadangan Perizinan (bukan berkas SQLite maupun pg_dump)."
+    return make_backup(
+        url, out=out, directory=directory, kind=kind, now=now, contents=backup_contents
     )
 
 
-def _verify_sqlite(path: Path) -> Verification:
-    damaged = f"Cadangan {path.name} rusak"
-    try:
-        with closing(_open_readonly(path)) as connection:
-            rows = connection.execute("PRAGMA integrity_check").fetchall()
-            if rows != [("ok",)]:
-                first = rows[0][0] if rows else "tidak ada jawaban"
-                raise BackupError(f"{damaged}: pemeriksaan integritas gagal ({first}).")
-            tables = {
-                r[0]
-                for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if "alembic_version" not in tables:
-                raise BackupError(
-                    f"Berkas {path.name} bukan basis data Perizinan (tidak ada revisi skema)."
-                )
-            revisions = [
-                r[0] for r in connection.execute("SELECT version_num FROM alembic_version")
-            ]
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{damaged}: {exc}.") from exc
-    if len(revisions) != 1:
-        raise BackupError(f"{damaged}: revisi skema tidak terbaca ({len(revisions)} baris).")
-    revision = revisions[0]
-    with _sqlite_engine(path) as engine, Session(engine) as session:
-        entries, last_hash, problems = _audit_report(session, tables)
-    return Verification("sqlite", revision, _revision_known(revision), entries, last_hash, problems)
+#: Tables whose rows mean "this database is in use" (a freshly created one has none).
+_DATA_TABLES = {"permohonan": "permohonan", "app_user": "pengguna", "audit_log": "entri audit"}
 
 
-def _audit_report(session: Session, tables: set[str]) -> tuple[int, str, tuple[str, ...]]:
-    from desktop_perizinan.db.models import AuditHead
-    from desktop_perizinan.services.audit import GENESIS, verify_chain
+@dataclass(frozen=True)
+class AutoBackup:
+    """What happened at closing time: the UI shows ``message`` when ``ok`` is False."""
 
-    if "audit_log" not in tables or "audit_head" not in tables:
-        return 0, GENESIS, ("Tabel log audit tidak ada di cadangan.",)
-    try:
-        report = verify_chain(session)
-        head = session.get(AuditHead, 1)
-    except SQLAlchemyError as exc:  # e.g. an older schema whose audit table differs
-        detail = str(getattr(exc, "orig", exc)).splitlines()[0]
-        return 0, GENESIS, (f"Log audit tidak dapat diperiksa: {detail}.",)
-    return report.entries, head.last_hash if head else GENESIS, report.problems
-
-
-_COPY = re.compile(r"^COPY (?:public\.)?\"?(\w+)\"? \(([^)]*)\) FROM stdin;$")
-_COPY_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))")
-_COPY_CHARS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
-_WANTED = ("alembic_version", "audit_log", "audit_head")
-
-
-def _copy_value(field: str) -> str | None:
-    if field == r"\N":
-        return None
-
-    def replace(match: re.Match[str]) -> str:
-        octal, hexa, char = match.groups()
-        if octal:
-            return chr(int(octal, 8))
-        if hexa:
-            return chr(int(hexa, 16))
-        return _COPY_CHARS.get(char, char)
-
-    return _COPY_ESCAPE.sub(replace, field) if "\\" in field else field
-
-
-def _pg_tables(path: Path) -> dict[str, list[dict[str, str | None]]]:
-    """Stream the whole archive through ``pg_restore`` (this reads and decompresses every
-    block, which is the integrity check) and keep the rows of the few tables we verify."""
-    tool = find_pg_tool("pg_restore")
-    found: dict[str, list[dict[str, str | None]]] = {}
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as stderr:
-        process = subprocess.Popen(
-            [str(tool), "--file=-", str(path)],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-        assert process.stdout is not None
-        table: str | None = None
-        columns: list[str] = []
-        for line in process.stdout:
-            if table is None:
-                match = _COPY.match(line.rstrip("\n"))
-                if match:
-                    name = match.group(1)
-                    if name in _WANTED:
-                        table = name
-                        columns = [c.strip().strip('"') for c in match.group(2).split(",")]
-                        found[table] = []
-                continue
-            row = line.rstrip("\n")
-            if row == "\\.":
-                table = None
-                continue
-            found[table].append(dict(zip(columns, map(_copy_value, row.split("\t")), strict=False)))
-        returncode = process.wait()
-        stderr.seek(0)
-        errors = stderr.read()
-    if returncode != 0:
-        failure = _tool_failure("pg_restore", errors)
-        raise BackupError(f"Cadangan {path.name} rusak atau tidak terbaca: {failure.message}")
-    return found
-
-
-def _verify_pg(path: Path) -> Verification:
-    from desktop_perizinan.db.models import AuditEntry, AuditHead
-
-    tables = _pg_tables(path)
-    revisions = [row["version_num"] for row in tables.get("alembic_version", [])]
-    if len(revisions) != 1 or not revisions[0]:
-        raise BackupError(
-            f"Berkas {path.name} bukan cadangan basis data Perizinan (revisi skema tidak terbaca)."
-        )
-    revision = revisions[0]
-    # Re-use the one chain check there is: load the rows into a scratch in-memory database.
-    engine = create_engine("sqlite://", poolclass=NullPool)
-    with engine.connect() as connection, Session(bind=connection) as session:
-        for model in (AuditEntry, AuditHead):
-            model.__table__.create(connection)
-        for model, name in ((AuditEntry, "audit_log"), (AuditHead, "audit_head")):
-            rows = [_typed(model, row) for row in tables.get(name, [])]
-            if rows:
-                session.execute(model.__table__.insert(), rows)
-        present = {n for n in ("audit_log", "audit_head") if n in tables}
-        result = _audit_report(session, present)
-    engine.dispose()
-    return Verification("postgresql", revision, _revision_known(revision), *result)
-
-
-def _typed(model: Any, row: dict[str, str | None]) -> dict[str, Any]:
-    from sqlalchemy import DateTime, Integer
-
-    values: dict[str, Any] = {}
-    for column in model.__table__.columns:
-        raw = row.get(column.name)
-        if raw is None:
-            values[column.name] = None
-        elif isinstance(column.type, Integer):
-            values[column.name] = int(raw)
-        elif isinstance(column.type, DateTime):
-            values[column.name] = datetime.fromisoformat(raw)
-        else:
-            values[column.name] = raw
-    return values
-
-
-# ============================================================================ restore
+    result: BackupResult | None
+    message: str
+    ok: bool
 
 
 def restore_backup(
@@ -775,7 +205,7 @@ def _target_state(url: URL) -> tuple[str, str]:
         if not path.exists() or path.stat().st_size == 0:
             return "absent", ""
         try:
-            with _sqlite_engine(path, live=True) as engine:
+            with sqlite_engine(path, live=True) as engine:
                 return _engine_state(engine)
         except (DatabaseError, sqlite3.Error, OSError) as exc:
             return "unreadable", str(exc).splitlines()[0]
@@ -865,7 +295,7 @@ def _restore_sqlite(backup: Path, target: Path, state: str) -> None:
         # The backup API into the live file: other connections see the old database or the
         # new one, never a mixture, and nobody has to delete a WAL file under a running app.
         with (
-            closing(_open_readonly(backup)) as src,
+            closing(open_readonly(backup)) as src,
             closing(sqlite3.connect(target, timeout=30)) as dst,
         ):
             dst.execute("PRAGMA busy_timeout=30000")
@@ -937,48 +367,6 @@ def _check_restored(url: URL, verification: Verification) -> None:
             f"Pemulihan tidak lengkap: revisi skema {revision} setelah dipulihkan, seharusnya "
             f"{verification.revision}."
         )
-
-
-# ============================================================================ the folder
-
-
-def list_backups(directory: Path | None = None) -> list[BackupEntry]:
-    """The backups in a folder, oldest first."""
-    folder = Path(directory) if directory is not None else default_backup_dir()
-    if not folder.is_dir():
-        return []
-    entries = []
-    for path in folder.iterdir():
-        match = _NAME.match(path.name)
-        if not match or not path.is_file():
-            continue
-        created = datetime.strptime(match.group("stamp"), "%Y%m%d-%H%M%S")
-        entries.append(
-            BackupEntry(
-                path, match.group("kind"), created, path.stat().st_size, read_manifest(path)
-            )
-        )
-    return sorted(entries, key=lambda e: (e.created, _sequence(e.path), e.path.name))
-
-
-def _sequence(path: Path) -> int:
-    match = _NAME.match(path.name)
-    return int(match.group("n")) if match and match.group("n") else 1
-
-
-def rotate(directory: Path | None = None, keep: int = AUTO_KEEP) -> list[Path]:
-    """Delete all but the newest ``keep`` automatic backups; the others are never touched."""
-    automatic = [e for e in list_backups(directory) if e.kind == KIND_AUTO]
-    removed = []
-    for entry in automatic[: max(len(automatic) - keep, 0)]:
-        for path in (entry.path, _manifest_path(entry.path)):
-            with suppress(OSError):
-                path.unlink(missing_ok=True)
-        removed.append(entry.path)
-    return removed
-
-
-# ============================================================================ on closing
 
 
 def _audit_head(services: Services) -> tuple[str | None, str]:

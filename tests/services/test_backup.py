@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from desktop_perizinan.db import audit_guard
+from desktop_perizinan.db import audit_guard, backup_make, backup_pg
 from desktop_perizinan.db.engine import Database
 from desktop_perizinan.db.models import AgendaEntry, AuditEntry, Case
 from desktop_perizinan.errors import UserError
@@ -129,7 +129,7 @@ def test_failed_verification_leaves_no_backup_and_no_temporary_file(
     def broken(path: Path) -> None:
         raise BackupError("Cadangan rusak: uji.")
 
-    monkeypatch.setattr(backup, "verify_backup", broken)
+    monkeypatch.setattr(backup_make, "verify_backup", broken)
     with pytest.raises(BackupError, match="uji"):
         create_backup(db_url, directory=tmp_path / "bk")
     assert list((tmp_path / "bk").iterdir()) == []
@@ -157,7 +157,7 @@ def test_backup_of_a_missing_database_creates_nothing(tmp_path):
 def test_pg_dump_not_installed_has_a_clear_message(pg_url, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv(backup.ENV_PG_BINDIR, raising=False)
-    monkeypatch.setattr(backup, "PG_SEARCH_PATTERNS", ())
+    monkeypatch.setattr(backup_pg, "PG_SEARCH_PATTERNS", ())
     with pytest.raises(BackupError) as caught:
         create_backup(pg_url, directory=tmp_path / "bk")
     message = caught.value.message

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
 
-from desktop_perizinan.db import migrate
+from desktop_perizinan.db import backup_pg, migrate
 from desktop_perizinan.db.engine import Database, make_engine
 from desktop_perizinan.db.models import Case
 from desktop_perizinan.db.safe_migrate import migrate_with_backup
@@ -133,7 +133,7 @@ def test_no_pg_dump_on_this_pc_no_migration(services, pg_url, tmp_path, monkeypa
     monkeypatch.setattr(migrate, "MIGRATIONS", make_scripts(tmp_path))
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv(backup.ENV_PG_BINDIR, raising=False)
-    monkeypatch.setattr(backup, "PG_SEARCH_PATTERNS", ())
+    monkeypatch.setattr(backup_pg, "PG_SEARCH_PATTERNS", ())
     with pytest.raises(DatabaseError, match="pg_dump"):
         migrate_with_backup(pg_url, backup_dir=tmp_path / "bk")
     assert schema(pg_url) == before

@@ -72,12 +72,14 @@ def clock():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def services(sqlite_url: str, clock):  # type: ignore[no-untyped-def]
-    """Services on a fresh SQLite database (the screens do not care which backend)."""
+def services(request: pytest.FixtureRequest, clock):  # type: ignore[no-untyped-def]
+    """Services on a fresh SQLite database (most screens do not care which backend), or on
+    each backend in turn in a module marked ``gestures.BOTH_DATABASES``."""
     from desktop_perizinan.services.app import Services
     from desktop_perizinan.ui.worker import wait_for_all
 
-    s = Services.open(sqlite_url, FORMS, clock=clock)
+    fixture = "db_url" if "db_url" in request.fixturenames else "sqlite_url"
+    s = Services.open(request.getfixturevalue(fixture), FORMS, clock=clock)
     try:
         yield s
     finally:

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 LEFT = Qt.MouseButton.LeftButton
+
+#: A test module whose desks must also be tried on PostgreSQL says so with
+#: ``pytestmark = [..., BOTH_DATABASES]``: the ``services`` fixture of ``tests/ui/conftest.py``
+#: then runs its tests once per backend.
+BOTH_DATABASES = pytest.mark.usefixtures("db_url")
 
 
 def type_over(qtbot: QtBot, edit: QLineEdit, text: str) -> None:

@@ -4,11 +4,10 @@ screen shows and what the services then allow (who can log in, with which roles)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gestures import type_over
+from gestures import BOTH_DATABASES, type_over
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -24,9 +23,6 @@ from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.demo import (
     DEMO_PASSWORD,
-    SteppingClock,
-    create_demo_users,
-    demo_clock,
 )
 from desktop_perizinan.services.user_admin import UserAccount, UserAdminService
 from desktop_perizinan.ui.pengaturan import (
@@ -40,30 +36,10 @@ from desktop_perizinan.ui.pengaturan.users_tab import UserDialog, UsersTab
 from desktop_perizinan.ui.widgets.table import RowsView
 from desktop_perizinan.ui.worker import wait_for_all
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, BOTH_DATABASES]
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def clock() -> SteppingClock:
-    return demo_clock()
-
-
-@pytest.fixture
-def services(db_url: str, clock: SteppingClock) -> Iterator[Services]:
-    s = Services.open(db_url, FORMS, clock=clock)
-    try:
-        yield s
-    finally:
-        wait_for_all()
-        s.close()
-
-
-@pytest.fixture
-def users(services: Services) -> dict[str, Actor]:
-    return create_demo_users(services)
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@ pytest-qt's ``qtmodeltester``. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from gestures import BOTH_DATABASES
 from PySide6.QtCore import QPoint, Qt
 
-from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.case_search import CaseFilters, CaseSearch
 from desktop_perizinan.services.demo import (
@@ -17,42 +16,18 @@ from desktop_perizinan.services.demo import (
     DEMO_PASSWORD,
     CaseDriver,
     DemoApplicant,
-    SteppingClock,
-    create_demo_users,
-    demo_clock,
 )
 from desktop_perizinan.ui.common.live import LiveUpdates
 from desktop_perizinan.ui.common.timeline import TimelineTable
 from desktop_perizinan.ui.permohonan import CasesScreen, CaseTableModel
 from desktop_perizinan.ui.tugas import TasksScreen
-from desktop_perizinan.ui.worker import wait_for_all
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, BOTH_DATABASES]
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 DAIRI = "DAIRI-LKS-ASING"
 KESENIAN = "PASURUAN-NIK-KESENIAN"
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def clock() -> SteppingClock:
-    return demo_clock()
-
-
-@pytest.fixture
-def services(db_url: str, clock: SteppingClock) -> Iterator[Services]:
-    s = Services.open(db_url, FORMS, clock=clock)
-    try:
-        yield s
-    finally:
-        wait_for_all()
-        s.close()
-
-
-@pytest.fixture
-def users(services: Services) -> dict[str, Actor]:
-    return create_demo_users(services)
 
 
 @pytest.fixture

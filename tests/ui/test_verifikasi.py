@@ -3,53 +3,27 @@ a clerk opens a PDF file; the stored document opens in the print preview."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from gestures import BOTH_DATABASES
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from desktop_perizinan.services.actor import Actor
-from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.demo import (
     DEMO_APPLICANTS,
     CaseDriver,
-    SteppingClock,
-    create_demo_users,
-    demo_clock,
 )
 from desktop_perizinan.services.verification import payload_from_metadata
 from desktop_perizinan.ui.pdf_preview import PdfPreviewDialog
 from desktop_perizinan.ui.theme import semantic_colors
 from desktop_perizinan.ui.verifikasi import VerificationScreen
-from desktop_perizinan.ui.worker import wait_for_all
 from desktop_perizinan.workflow.definition import CaseStatus
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, BOTH_DATABASES]
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 DAIRI = "DAIRI-LKS-ASING"
-
-
-@pytest.fixture
-def clock() -> SteppingClock:
-    return demo_clock()
-
-
-@pytest.fixture
-def services(db_url: str, clock: SteppingClock) -> Iterator[Services]:
-    s = Services.open(db_url, FORMS, clock=clock)
-    try:
-        yield s
-    finally:
-        wait_for_all()
-        s.close()
-
-
-@pytest.fixture
-def users(services: Services) -> dict[str, Actor]:
-    return create_demo_users(services)
 
 
 @pytest.fixture

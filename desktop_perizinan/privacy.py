@@ -28,6 +28,8 @@ def mask_nik(nik: str | None) -> str:
     if not nik:
         return ""
     text = nik.strip()
+    if is_erased_nik(text):
+        return ERASED_TEXT
     if len(text) <= 8:
         return MASK_CHAR * len(text)
     return text[:4] + MASK_CHAR * (len(text) - 8) + text[-4:]
@@ -44,7 +46,9 @@ def may_see_full_nik(roles: Iterable[str], allowed: Iterable[str]) -> bool:
 
 def shown_nik(nik: str, roles: Iterable[str], allowed: Iterable[str]) -> str:
     """The NIK as a user with ``roles`` may see it: in full, or masked."""
-    return nik if may_see_full_nik(roles, allowed) else mask_nik(nik)
+    if may_see_full_nik(roles, allowed) and not is_erased_nik(nik):
+        return nik
+    return mask_nik(nik)
 
 
 def erased_nik(applicant_id: int) -> str:

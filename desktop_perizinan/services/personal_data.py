@@ -29,9 +29,8 @@ from desktop_perizinan.db.models import Attachment, AttachmentBlob, Case, Docume
 from desktop_perizinan.errors import NotFound, PermissionDenied, UserError
 from desktop_perizinan.privacy import (
     DEFAULT_FULL_NIK_ROLES,
-    is_masked,
-    mask_nik,
     may_see_full_nik,
+    shown_nik,
 )
 from desktop_perizinan.services import audit
 from desktop_perizinan.services.actor import Actor
@@ -95,7 +94,7 @@ class PersonalDataService:
         return may_see_full_nik(actor.roles, self.full_nik_roles())
 
     def shown_nik(self, actor: Actor, nik: str) -> str:
-        return nik if self.may_see_full_nik(actor) else mask_nik(nik)
+        return shown_nik(nik, actor.roles, self.full_nik_roles())
 
     # ------------------------------------------------------------------ logged reads
 
@@ -114,7 +113,7 @@ class PersonalDataService:
                 applicant_id=applicant_id,
                 case_id=case_id,
                 what="data pemohon",
-                nik_lengkap=not is_masked(view.applicant_nik),
+                nik_lengkap=view.applicant_nik.isdigit(),  # masked or erased: False
             )
         return view
 

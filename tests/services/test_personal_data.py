@@ -276,6 +276,12 @@ def test_erasure_keeps_the_books_gapless_and_the_chain_valid(services, users, dr
     assert _gapless(services) == books_before
     erase_entry = _entries(services, pd.ERASE)[-1]
     assert erase_entry.username == admin.username and gone.name not in erase_entry.detail
+    # The case stays in the lists, anonymised, for every role.
+    for role in ("backoffice", "kabid"):
+        shown = services.personal_data.view_case(users[role], first.case_id)
+        assert shown.applicant_nik == shown.applicant_name == ERASED_TEXT
+    listed = CaseSearch(services).search_page(CaseFilters(text=view.reg_number), 0, 10)
+    assert [(r.applicant_name, r.applicant_nik) for r in listed] == [(ERASED_TEXT, ERASED_TEXT)]
     # The person is gone from search, from the report, from the retention list.
     assert CaseSearch(services).search_page(CaseFilters(text=gone.nik), 0, 10) == []
     with pytest.raises(NotFound):

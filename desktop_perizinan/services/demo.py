@@ -230,14 +230,20 @@ class CaseDriver:
             note = None
             if any(o.code == outcome and o.needs_note for o in step.outcomes):
                 note = _NOTES.get(outcome, "Mohon diperbaiki sesuai catatan.")
-            data = default_data(step.action, self.s.now(), actor)
-            if step.action is Action.HANDOVER:
-                data = {"penerima": view.applicant_name}
-            if step.action is Action.SIGN and self.signing is not None and outcome != "kembalikan":
+            # A composite SOP row does several actions: what each of them needs, together.
+            definition = pt.step(step.step_id)
+            data: dict[str, Any] = {}
+            for action in definition.actions:
+                data.update(default_data(action, self.s.now(), actor))
+            if definition.does(Action.HANDOVER):
+                data["penerima"] = view.applicant_name
+            signs = definition.does(Action.SIGN) and outcome != "kembalikan"
+            if signs and self.signing is not None:
                 backend = self.signing(self.s, actor)
                 if backend is not None:
-                    data = {"mode": "elektronik", "backend": backend}
-            if step.action is Action.PAYMENT and not any(d.kind == "skrd" for d in view.documents):
+                    data.update({"mode": "elektronik", "backend": backend})
+            paying = definition.does(Action.PAYMENT)
+            if paying and not any(d.kind == "skrd" for d in view.documents):
                 self.s.work.issue_skrd(self.users.get("backoffice", actor), case_id)
             if self.clock is not None:
                 self.clock.advance(minutes_per_step)

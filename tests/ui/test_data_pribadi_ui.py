@@ -5,6 +5,7 @@ pribadi" (report by NIK, retention list, erasure), driven with the mouse and the
 from __future__ import annotations
 
 import pytest
+from gestures import BOTH_DATABASES
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
@@ -19,7 +20,7 @@ from desktop_perizinan.ui.pengaturan.data_pribadi_tab import PersonalDataTab
 from desktop_perizinan.ui.tugas import CaseDialog
 from tests.services.pdftext import pdf_text, squash
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, BOTH_DATABASES]
 
 LEFT = Qt.MouseButton.LeftButton
 KESENIAN = "PASURUAN-NIK-KESENIAN"

@@ -108,3 +108,28 @@ def test_every_verb_and_services_follow_perizinan_forms_dir(tmp_path, capsys, mo
     # --forms still wins over the variable.
     assert main(["forms", "check", "--forms", str(FORMS)]) == 0
     assert "DAIRI-LKS-ASING" in capsys.readouterr().out
+
+
+def test_sop_matrix_prints_the_offices_profile_from_db_and_pages_as_png(
+    tmp_path, capsys, sqlite_url
+):
+    from desktop_perizinan.services.demo import create_demo_users
+
+    services = Services.open(sqlite_url, OWN_FORMS)
+    try:
+        create_demo_users(services)  # saves the demo office's profile (head of office)
+    finally:
+        services.close()
+    bare, with_db = tmp_path / "bare", tmp_path / "db"
+    assert main(["sop-matrix", "--forms", str(OWN_FORMS), "--out", str(bare)]) == 0
+    args = ["sop-matrix", "--forms", str(OWN_FORMS), "--out", str(with_db), "--db", sqlite_url]
+    if shutil.which("pdftoppm"):
+        args.append("--png")
+    assert main([*args, "--paper", "A4"]) == 0
+    name = "sop-uji-pencabutan.pdf"
+    assert "MARISI SIANTURI" not in _pdf_text(bare / name)
+    assert "MARISI SIANTURI" in _pdf_text(with_db / name)
+    width, height = (float(v) for v in PdfReader(with_db / name).pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape
+    if shutil.which("pdftoppm"):
+        assert (with_db / "sop-uji-pencabutan.png").is_file()

@@ -59,6 +59,32 @@ class Anchor:
         return {"last_id": self.last_id, "last_hash": self.last_hash, "at": self.at}
 
 
+def database_key(url: str) -> str:
+    """A short name for one database (its description without password, hashed): the folder
+    of its daily closings, so a PC that opened several databases never mixes their anchors."""
+    import hashlib
+
+    from desktop_perizinan.db.errors import describe_url
+
+    return hashlib.sha256(describe_url(url).encode()).hexdigest()[:12]
+
+
+def backup_anchors(folder: Path, source: str) -> list[Anchor]:
+    """The anchors in the manifests of ``folder`` that were taken of the database ``source``
+    (``describe_url``); backups of other databases in the same folder are ignored."""
+    found: list[Anchor] = []
+    if not folder.is_dir():
+        return found
+    for child in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(child.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("source") == source:
+            found.extend(_from_json(data, child.name))
+    return found
+
+
 def current_anchor(session: Session, now: datetime | None = None) -> Anchor:
     """The head as it stands, to copy out. An empty log gives entry 0."""
     head = session.scalars(select(AuditHead).where(AuditHead.id == 1)).first()

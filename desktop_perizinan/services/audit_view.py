@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, or_, select
 
+from desktop_perizinan.db.audit_anchor import Anchor, backup_anchors, read_anchors
 from desktop_perizinan.db.models import AuditEntry, Case
 from desktop_perizinan.services.actor import ADMIN_ROLE, Actor
 from desktop_perizinan.services.audit import ChainReport, verify_chain
+from desktop_perizinan.services.daily_closing import DailyClosing, DailyClosingService
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -185,11 +187,31 @@ class AuditLogService:
             ).all()
         return AuditChoices(tuple(usernames), tuple(actions))
 
+    def anchors(self) -> list[Anchor]:
+        """The copies of the head kept outside the database for this database: the manifests
+        of its backups (the backups folder) and its daily closings."""
+        from desktop_perizinan.db.backup_files import default_backup_dir
+        from desktop_perizinan.db.errors import describe_url
+        from desktop_perizinan.services.daily_closing import closings_of
+
+        url = self._s.db.url
+        found = backup_anchors(default_backup_dir(), describe_url(url))
+        closings = closings_of(url)
+        if closings.is_dir():
+            found.extend(read_anchors(closings))
+        return found
+
     def verify(self, actor: Actor) -> ChainReport:
-        """Walk the whole hash chain (slow on a big log: call it off the GUI thread)."""
+        """Walk the whole hash chain, check every keyed MAC and every anchor outside the
+        database (slow on a big log: call it off the GUI thread)."""
         actor.require(ADMIN_ROLE, what="memeriksa log audit")
+        anchors = self.anchors()
         with self._s.db.reading() as session:
-            return verify_chain(session)
+            return verify_chain(session, anchors=anchors)
+
+    def close_day(self, actor: Actor) -> DailyClosing:
+        """Penutupan harian (see ``services.daily_closing``)."""
+        return DailyClosingService(self._s).close(actor)
 
     def _filtered(self, statement: Select[Any], query: AuditQuery) -> Select[Any]:
         if query.username:

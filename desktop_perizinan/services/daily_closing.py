@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from desktop_perizinan.db.audit_anchor import Anchor, current_anchor
+from desktop_perizinan.db.audit_anchor import Anchor, current_anchor, database_key
 from desktop_perizinan.db.models import AuditEntry
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.services import audit
@@ -50,6 +50,11 @@ def closing_dir() -> Path:
     return Path(user_data_dir("perizinan", "DPMPTSP")) / "penutupan"
 
 
+def closings_of(url: str) -> Path:
+    """The folder of one database's closings (see ``db.audit_anchor.database_key``)."""
+    return closing_dir() / database_key(url)
+
+
 def closing_line(day: date, who: str, entries_today: int, anchor: Anchor) -> str:
     return (
         f"Penutupan harian {day:%d-%m-%Y} oleh {who}: {entries_today} entri audit hari ini. "
@@ -79,7 +84,7 @@ class DailyClosingService:
             audit.append(session, actor, ACTION, at=now, tanggal=day.isoformat(), entri=today)
             anchor = current_anchor(session, now)
         line = closing_line(day, actor.full_name or actor.username, today, anchor)
-        folder = directory or closing_dir()
+        folder = directory or closings_of(self._s.db.url)
         path = folder / f"penutupan-{day:%Y%m%d}.txt"
         try:
             folder.mkdir(parents=True, exist_ok=True)

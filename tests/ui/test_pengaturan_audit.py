@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from desktop_perizinan.db import audit_guard
 from desktop_perizinan.errors import PermissionDenied
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
@@ -240,6 +241,7 @@ def test_chain_check_intact_then_tampered(qtbot: QtBot, tab: AuditTab, services:
     assert tab.problems.isHidden()
 
     with services.db.engine.begin() as connection:
+        audit_guard.remove(connection)  # what someone with the database file does first
         connection.execute(text('UPDATE audit_log SET detail = \'{"nomor":"palsu"}\' WHERE id = 5'))
         connection.execute(text("DELETE FROM audit_log WHERE id = 9"))
     with qtbot.waitSignal(tab.checked, timeout=20_000):
@@ -248,5 +250,6 @@ def test_chain_check_intact_then_tampered(qtbot: QtBot, tab: AuditTab, services:
     assert tab.chain_banner.text().startswith("Rantai RUSAK:")
     problems = [tab.problems.item(i).text() for i in range(tab.problems.count())]
     assert any(p.startswith("Entri 5 (") and "telah diubah" in p for p in problems)
-    assert any("Entri 9–9 hilang" in p for p in problems)
+    assert any("Entri 9 hilang" in p for p in problems)
+    assert "Entri pertama yang rusak: 5 (isi diubah)" in tab.chain_banner.text()
     assert tab.problems.isVisible()

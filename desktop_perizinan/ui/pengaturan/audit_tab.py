@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -35,6 +35,7 @@ from desktop_perizinan.services.audit_view import (
     AuditQuery,
     AuditRow,
 )
+from desktop_perizinan.services.daily_closing import DailyClosing
 from desktop_perizinan.ui.pengaturan.common import make_banner
 from desktop_perizinan.ui.widgets.formatting import short_datetime
 from desktop_perizinan.ui.widgets.table import Column, RowsModel, RowsView
@@ -97,6 +98,7 @@ class _Request:
 class AuditTab(QWidget):
     loaded = Signal()
     checked = Signal()
+    closed = Signal()
 
     def __init__(
         self,
@@ -176,6 +178,20 @@ class AuditTab(QWidget):
         self.chain_banner = make_banner(self)
         self.chain_banner.setObjectName("chainResult")
         self.chain_banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.close_day_button = QPushButton("Penutupan &harian", self)
+        self.close_day_button.setObjectName("closeDay")
+        self.close_day_button.setAutoDefault(False)
+        self.close_day_button.setToolTip(
+            "Catat kepala log audit hari ini di luar basis data (berkas penutupan harian); "
+            "cetak barisnya dan simpan bersama arsip harian."
+        )
+        self.close_day_button.clicked.connect(self.close_day)
+        self.closing: DailyClosing | None = None
+        self.close_task: Task | None = None
+        self.anchor_label = QLabel(NO_ANCHOR_YET, self)
+        self.anchor_label.setObjectName("auditAnchor")
+        self.anchor_label.setWordWrap(True)
+        self.anchor_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems = QListWidget(self)
         self.problems.setObjectName("chainProblems")
         self.problems.setMaximumHeight(120)
@@ -203,6 +219,10 @@ class AuditTab(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(pager)
         layout.addWidget(self.chain_banner)
+        anchors = QHBoxLayout()
+        anchors.addWidget(self.anchor_label, 1)
+        anchors.addWidget(self.close_day_button)
+        layout.addLayout(anchors)
         layout.addWidget(self.problems)
         self._period_changed(load=False)
         self._update_pager()
@@ -330,16 +350,25 @@ class AuditTab(QWidget):
         self.report = report
         self.check_button.setEnabled(True)
         self.problems.clear()
+        self.anchor_label.setText(anchor_text(report))
         if report.ok:
             self.chain_banner.show_ok(
-                f"Rantai utuh: {report.entries} entri diperiksa, semua hash cocok. Tidak ada "
-                "entri yang diubah atau dihapus."
+                f"Rantai utuh: {report.entries} entri diperiksa, semua hash dan tanda kunci "
+                "kantor cocok. Tidak ada entri yang diubah, dihapus atau dipalsukan."
             )
             self.problems.hide()
         else:
+            first = report.first
+            if first is None:
+                found = ""
+            elif first.entry_id is None:
+                found = f" Ditemukan: {first.kind}."
+            else:
+                found = f" Entri pertama yang rusak: {first.entry_id} ({first.kind})."
             self.chain_banner.show_error(
-                f"Rantai RUSAK: {len(report.problems)} masalah dari {report.entries} entri. Log "
-                "audit telah diubah di luar aplikasi; catat temuan ini dan periksa cadangan."
+                f"Rantai RUSAK: {len(report.problems)} masalah dari {report.entries} entri."
+                f"{found} Log audit telah diubah di luar aplikasi; catat temuan ini dan "
+                "periksa cadangan."
             )
             self.problems.addItems(list(report.problems))
             self.problems.show()
@@ -349,3 +378,52 @@ class AuditTab(QWidget):
         self.check_button.setEnabled(True)
         self.chain_banner.show_error(f"Pemeriksaan gagal: {exc}")
         self.checked.emit()
+
+    # ---------------------------------------------------------------- daily closing
+
+    def close_day(self) -> None:
+        if self.close_task is not None and self.close_task.running:
+            return
+        self.close_day_button.setEnabled(False)
+        log, actor = self._log, self._actor
+        self.close_task = run_in_background(
+            lambda: log.close_day(actor),
+            on_success=self._closed,
+            on_failure=self._close_failed,
+            owner=self,
+        )
+
+    def _closed(self, closing: DailyClosing) -> None:
+        self.closing = closing
+        self.close_day_button.setEnabled(True)
+        self.chain_banner.show_ok(
+            f"Penutupan harian dicatat ({closing.path}). Cetak atau salin baris ini ke buku "
+            f"harian: {closing.line}"
+        )
+        self.refresh()
+        self.closed.emit()
+
+    def _close_failed(self, exc: BaseException) -> None:
+        self.close_day_button.setEnabled(True)
+        self.chain_banner.show_error(f"Penutupan harian gagal: {exc}")
+        self.closed.emit()
+
+
+NO_ANCHOR_YET = (
+    "Jangkar di luar basis data: belum diperiksa. 'Periksa rantai' mencocokkan log dengan "
+    "manifest cadangan dan penutupan harian."
+)
+
+
+def anchor_text(report: ChainReport) -> str:
+    """The last verified anchor and its date, as the tab shows it."""
+    latest = report.latest_anchor
+    if latest is None:
+        return (
+            "Belum ada jangkar terverifikasi di luar basis data (cadangan atau penutupan "
+            "harian); lakukan penutupan harian agar pemotongan log dapat ketahuan."
+        )
+    return (
+        f"Jangkar terakhir terverifikasi: entri {latest.last_id}, {latest.when_text} "
+        f"({latest.source}); {len(report.anchors_checked)} jangkar cocok."
+    )

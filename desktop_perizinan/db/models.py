@@ -259,6 +259,7 @@ class StepRecord(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("permohonan.id"))
     step_id: Mapped[str] = mapped_column(String(60))
     step_no: Mapped[int] = mapped_column(Integer)
+    step_label: Mapped[str | None] = mapped_column(String(16))  # the SOP's "3a" (0007)
     name: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(40))
     standard: Mapped[str] = mapped_column(String(40))  # the SOP's time text, e.g. "2 Jam"
@@ -292,6 +293,10 @@ class Document(Base):
     signed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     signed_at: Mapped[datetime | None] = mapped_column(DateTime)
     sign_mode: Mapped[str | None] = mapped_column(String(20))  # basah, elektronik
+    # Issue 11 (migration 0007): the printed signature heading, and who took the number when.
+    signed_as: Mapped[str | None] = mapped_column(String(400))
+    numbered_by: Mapped[int | None] = mapped_column(Integer)
+    numbered_at: Mapped[datetime | None] = mapped_column(DateTime)
     verification_code: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     versions: Mapped[list[DocumentVersion]] = relationship(

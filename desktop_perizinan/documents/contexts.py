@@ -27,11 +27,11 @@ from desktop_perizinan.errors import UserError
 
 Paper = Literal["F4", "A4"]
 ResiFormat = Literal["half", "thermal"]
-OnBehalf = Literal["", "a.n.", "Plt.", "Plh."]
+OnBehalf = Literal["", "a.n.", "u.b.", "Plt.", "Plh."]
 
 PAPERS: tuple[str, ...] = ("F4", "A4")
 RESI_FORMATS: tuple[str, ...] = ("half", "thermal")
-ON_BEHALF: tuple[str, ...] = ("", "a.n.", "Plt.", "Plh.")
+ON_BEHALF: tuple[str, ...] = ("", "a.n.", "u.b.", "Plt.", "Plh.")
 
 #: The sifat (urgency) of a letter or a disposition, in the order the form prints them.
 SIFAT_CHOICES: tuple[str, ...] = ("Biasa", "Segera", "Sangat Segera", "Rahasia")
@@ -211,13 +211,15 @@ class Signatory:
     def __post_init__(self) -> None:
         if self.on_behalf not in ON_BEHALF:
             raise ValueError(f"on_behalf must be one of {ON_BEHALF}, not {self.on_behalf!r}")
-        if self.on_behalf == "a.n." and not self.principal_title:
-            raise ValueError("a signatory 'a.n.' needs principal_title")
+        if self.on_behalf in ("a.n.", "u.b.") and not self.principal_title:
+            raise ValueError(f"a signatory {self.on_behalf!r} needs principal_title")
 
     def heading_lines(self) -> tuple[str, ...]:
         """The lines above the signature space; the last one ends with a comma."""
         if self.on_behalf == "a.n.":
             return (f"a.n. {self.principal_title}", f"{self.title},")
+        if self.on_behalf == "u.b.":  # untuk beliau: for the official named after a.n.
+            return (f"a.n. {self.principal_title}", "u.b.", f"{self.title},")
         if self.on_behalf:
             return (f"{self.on_behalf} {self.title},",)
         return (f"{self.title},",)

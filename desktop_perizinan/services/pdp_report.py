@@ -28,6 +28,7 @@ from desktop_perizinan.db.models import (
     Document,
     User,
 )
+from desktop_perizinan.documents.field_text import display_value
 from desktop_perizinan.documents.pdp_report import (
     PdpApplicant,
     PdpAttachment,
@@ -164,7 +165,9 @@ class PdpReportService:
                     closed_at=case.closed_at,
                     permit_number=case.permit_number,
                     fields=tuple(
-                        (f.label, str(values.get(f.key))) for f in pt.fields if values.get(f.key)
+                        (f.label, display_value(f, values.get(f.key)))
+                        for f in pt.fields
+                        if values.get(f.key)
                     ),
                 )
             )

@@ -52,3 +52,14 @@ def test_display_value_keeps_what_it_cannot_read():
     assert display_value(spec, "kemarin") == "kemarin"
     text = FormField("nama", "Nama", FieldType.TEXT)
     assert display_value(text, "2024-03-15") == "2024-03-15"
+
+
+def test_the_personal_data_report_prints_dates_long_too(own_services, own_clock):
+    summary = run_demo(own_services, own_clock)
+    run = next(r for r in summary.runs if r.form_code == "UJI-TANPA-KELENGKAPAN")
+    nik = own_services.queries.case(run.case_id).applicant_nik
+    admin = next(a for a in own_services.users.list_users() if "admin" in a.roles)
+    report = own_services.pdp_report.make(admin, nik)
+    text = squash(pdf_text(report.pdf))
+    assert "15 Januari 2026" in text
+    assert "2026-01-15" not in text

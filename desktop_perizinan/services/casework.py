@@ -21,12 +21,20 @@ from desktop_perizinan.errors import (
     PermissionDenied,
     ValidationError,
 )
+from desktop_perizinan.services import acting_head as acting
 from desktop_perizinan.services import audit
 from desktop_perizinan.services.actor import ADMIN_ROLE, Actor
 from desktop_perizinan.services.attachments import AttachmentIn, store_attachment
 from desktop_perizinan.services.steps import close_step, lock_case, open_step, state_of
-from desktop_perizinan.workflow import engine
-from desktop_perizinan.workflow.definition import Action, CaseStatus, DocumentKind, PermitType, Step
+from desktop_perizinan.workflow import engine, lifecycle
+from desktop_perizinan.workflow.definition import (
+    HEAD_ROLE,
+    Action,
+    CaseStatus,
+    DocumentKind,
+    PermitType,
+    Step,
+)
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -88,15 +96,36 @@ class StepContext:
             raise ValidationError(f"{label} terlalu panjang (maksimal {limit} karakter).", key)
         return value
 
-    def document(self) -> Document:
+    def document(self, action: Action | None = None) -> Document:
+        """The step's document, after asking the lifecycle whether ``action`` may run on it
+        now (the same rule ``forms check`` applied to the file)."""
         kind = self.step.document
         assert kind is not None
         doc = self.services.documents.current_document(self.session, self.case.id, kind.value)
-        if doc is None:
-            raise ValidationError(
-                f"Belum ada draf {kind.value} untuk permohonan ini; langkah draf belum dikerjakan."
-            )
+        why = lifecycle.refusal(
+            action or self.step.action, kind, document_events(self.session, doc)
+        )
+        if why is not None:
+            raise ValidationError(why)
+        assert doc is not None
         return doc
+
+
+def document_events(session: Session, doc: Document | None) -> frozenset[lifecycle.Event]:
+    """What has happened to a document, read from its row (see ``workflow.lifecycle``)."""
+    if doc is None or not doc.versions:
+        return frozenset()
+    done = {lifecycle.Event.DRAFTED}
+    if doc.signed_at is not None:
+        done.add(lifecycle.Event.SIGNED)
+    if doc.number is not None:
+        done.add(lifecycle.Event.NUMBERED)
+    sent = session.scalars(
+        select(ExpeditionEntry.id).where(ExpeditionEntry.document_id == doc.id)
+    ).first()
+    if sent is not None:
+        done.add(lifecycle.Event.DELIVERED)
+    return frozenset(done)
 
 
 class CaseWorkService:
@@ -119,7 +148,8 @@ class CaseWorkService:
             if case.status != CaseStatus.RUNNING.value or case.current_step != record.step_id:
                 raise ValidationError("Langkah ini tidak lagi terbuka; muat ulang daftar tugas.")
             step = pt.step(record.step_id)
-            if not engine.may_act(pt, self._s.office, state_of(case), actor.roles):
+            roles = actor.roles | acting_roles(session, actor, now)
+            if not engine.may_act(pt, self._s.office, state_of(case), roles):
                 raise PermissionDenied(
                     f"Langkah '{step.name}' dikerjakan oleh "
                     f"{self._s.office.role_name(record.role)}; Anda tidak berwenang."
@@ -138,9 +168,7 @@ class CaseWorkService:
                     step_record_id=record.id,
                     max_bytes=self._s.settings.attachment_limit_bytes(),
                 )
-            handler = _HANDLERS.get(step.action)
-            if handler is not None:
-                handler(ctx)
+            _run_actions(ctx)
             transition = close_step(
                 session,
                 case,
@@ -249,6 +277,43 @@ class CaseWorkService:
             audit.append(session, actor, "skrd.terbit", at=now, case_id=case.id, nomor=ref.number)
             return ref
 
+    # ------------------------------------------------------------------ acting head
+
+    def acting_head(self) -> acting.ActingHead | None:
+        with self._s.db.reading() as session:
+            return acting.current(session)
+
+    def set_acting_head(
+        self,
+        actor: Actor,
+        user_id: int | None,
+        form: str = "Plt.",
+        start: date | None = None,
+        end: date | None = None,
+    ) -> None:
+        """Record (or, with ``user_id=None``, clear) who is Plt./Plh. head, and when."""
+        actor.require(ADMIN_ROLE, what="menetapkan Plt./Plh. kepala")
+        now = self._s.now()
+        with self._s.db.transaction() as session:
+            if user_id is None:
+                acting.store(session, None)
+                audit.append(session, actor, "pengaturan.plt_hapus", at=now)
+                return
+            if start is None or end is None:
+                raise ValidationError("Tanggal mulai dan selesai wajib diisi.", "start")
+            setting = acting.validate(session, user_id, form, start, end)
+            acting.store(session, setting)
+            audit.append(
+                session,
+                actor,
+                "pengaturan.plt",
+                at=now,
+                pengguna=user_id,
+                bentuk=form,
+                mulai=start.isoformat(),
+                selesai=end.isoformat(),
+            )
+
     def _require_counter_or_admin(self, actor: Actor, what: str) -> None:
         actor.require(self._s.office.applicant_recorded_by, "backoffice", ADMIN_ROLE, what=what)
 
@@ -349,7 +414,7 @@ def _draft(ctx: StepContext) -> None:
 
 
 def _paraf(ctx: StepContext) -> None:
-    doc = ctx.document()
+    doc = ctx.document(Action.PARAF)
     action = "kembalikan" if ctx.request.outcome == "kembalikan" else "paraf"
     ref = ctx.services.documents.record_paraf(
         ctx.session, ctx.actor, doc, ctx.step, action, ctx.request.note, ctx.now
@@ -359,8 +424,8 @@ def _paraf(ctx: StepContext) -> None:
 
 
 def _sign(ctx: StepContext) -> None:
-    doc = ctx.document()
-    if ctx.request.outcome == "kembalikan":
+    doc = ctx.document(Action.SIGN)
+    if ctx.request.outcome == lifecycle.RETURN_OUTCOME:
         ref = ctx.services.documents.record_paraf(
             ctx.session, ctx.actor, doc, ctx.step, "kembalikan", ctx.request.note, ctx.now
         )
@@ -370,8 +435,9 @@ def _sign(ctx: StepContext) -> None:
     if mode not in SIGN_MODES:
         raise ValidationError("Cara tanda tangan harus basah atau elektronik.", "mode")
     if mode == "basah":
+        # Numbered before (number-then-sign): this signature makes the letter final.
         ref = ctx.services.documents.sign(
-            ctx.session, ctx.actor, ctx.case, ctx.pt, doc, mode, ctx.data, ctx.now
+            ctx.session, ctx.actor, ctx.case, ctx.pt, doc, mode, ctx.data, ctx.now, ctx.step
         )
         ctx.record.data = {"document_id": doc.id, "mode": mode}
         if ctx.data.get("tte_menyusul"):
@@ -391,10 +457,13 @@ def _sign(ctx: StepContext) -> None:
     # The backend (own PKCS#12 or BSrE, per the signer's Pengaturan) holds the secret for
     # this call only; the record keeps the certificate's identity and the backend, no secret.
     backend = esign.backend_for(ctx.session, ctx.actor, ctx.data)
-    book = esign.following_number_book(ctx.pt, ctx.step)
+    # Sign-then-number: the number shows in the signed PDF, taken now from the book of the
+    # penomoran that follows. Number-then-sign: the document already has its number.
+    later = lifecycle.numbering_after(ctx.pt.steps, ctx.step)
+    book = ctx.pt.number_book(later) if later is not None else ctx.pt.number_book(ctx.step)
     handed: dict[str, Any] = {"backend": backend, "book": book}
     ref = ctx.services.documents.sign(
-        ctx.session, ctx.actor, ctx.case, ctx.pt, doc, mode, handed, ctx.now
+        ctx.session, ctx.actor, ctx.case, ctx.pt, doc, mode, handed, ctx.now, ctx.step
     )
     signed: esign.SignedPdf = handed["hasil_tte"]
     ctx.record.data = {
@@ -408,19 +477,31 @@ def _sign(ctx: StepContext) -> None:
 
 
 def _number(ctx: StepContext) -> None:
-    doc = ctx.document()
-    if doc.number is not None and doc.sign_mode == "elektronik" and doc.status == "final":
-        # Signed electronically: the number was taken at signing; this step confirms it.
+    doc = ctx.document(Action.NUMBER)
+    if doc.number is not None:
+        # Taken already: at an electronic signature (sign-then-number), or before a return
+        # and redraft of a letter numbered first; this step confirms it.
         ref = DocumentRef(doc.id, doc.title, doc.number, doc.versions[-1].version)
         ctx.record.data = {"document_id": doc.id, "nomor": doc.number, "dikonfirmasi": True}
         ctx.produced.append(ref)
         return
     book = ctx.pt.number_book(ctx.step)
-    ref = ctx.services.documents.finalize_with_number(
-        ctx.session, ctx.actor, ctx.case, ctx.pt, doc, book, ctx.now
-    )
-    ctx.record.data = {"document_id": doc.id, "nomor": ref.number}
+    documents = ctx.services.documents
+    if doc.signed_at is None and lifecycle.signature_follows(ctx.pt.steps, ctx.step):
+        # Number-then-sign, as the file orders it: the signature makes the letter final.
+        ref = documents.assign_number(ctx.session, ctx.actor, ctx.case, ctx.pt, doc, book, ctx.now)
+    else:
+        ref = documents.finalize_with_number(
+            ctx.session, ctx.actor, ctx.case, ctx.pt, doc, book, ctx.now
+        )
+    ctx.record.data = {"document_id": doc.id, "nomor": ref.number, "buku": book}
     ctx.produced.append(ref)
+
+
+def _archive(ctx: StepContext) -> None:
+    """The file set aside for the archive: recorded on the step (who, when, which number)."""
+    doc = ctx.document(Action.ARCHIVE)
+    ctx.record.data = {"document_id": doc.id, "diarsipkan": True, "nomor": doc.number}
 
 
 def _payment(ctx: StepContext) -> None:
@@ -434,9 +515,7 @@ def _payment(ctx: StepContext) -> None:
 
 
 def _delivery(ctx: StepContext) -> None:
-    doc = ctx.document()
-    if doc.number is None:
-        raise ValidationError("Dokumen belum bernomor; tidak dapat diserahkan.")
+    doc = ctx.document(Action.DELIVERY)
     way = str(ctx.data.get("cara") or DELIVERY_WAYS[0])
     if way not in DELIVERY_WAYS:
         raise ValidationError(f"Cara penyerahan harus salah satu dari: {', '.join(DELIVERY_WAYS)}.")
@@ -454,7 +533,7 @@ def _delivery(ctx: StepContext) -> None:
 
 
 def _handover(ctx: StepContext) -> None:
-    doc = ctx.document()
+    doc = ctx.document(Action.HANDOVER)
     recipient = ctx.text("penerima", "Nama penerima", limit=300)
     entry = ctx.session.scalars(
         select(ExpeditionEntry)
@@ -487,7 +566,40 @@ _HANDLERS = {
     Action.PAYMENT: _payment,
     Action.DELIVERY: _delivery,
     Action.HANDOVER: _handover,
+    Action.ARCHIVE: _archive,
 }
+
+
+def _run_actions(ctx: StepContext) -> None:
+    """Do what the step's SOP row says, action by action, in the order the file writes them.
+
+    A returned document ("kembalikan") only records the return at the paraf or signature.
+    Each action's record data is kept (a composite row records all of them).
+    """
+    actions = ctx.step.actions
+    if ctx.request.outcome == lifecycle.RETURN_OUTCOME:
+        actions = tuple(a for a in actions if a in (Action.PARAF, Action.SIGN))[:1]
+    original = ctx.record.data
+    merged: dict[str, Any] = {}
+    for action in actions:
+        handler = _HANDLERS.get(action)
+        if handler is None:
+            continue
+        ctx.record.data = {}
+        handler(ctx)
+        merged.update(ctx.record.data or {})
+    if len(ctx.step.actions) > 1:
+        ctx.record.data = {**merged, "tindakan": [a.value for a in ctx.step.actions]}
+    else:
+        ctx.record.data = merged or original
+
+
+def acting_roles(session: Session, actor: Actor, now: datetime) -> frozenset[str]:
+    """The head's role for the Plt./Plh. of today (office setting), else nothing extra."""
+    setting = acting.acting_on(session, now.date())
+    if setting is not None and setting.user_id == actor.id:
+        return frozenset({HEAD_ROLE})
+    return frozenset()
 
 
 # ---------------------------------------------------------------------- helpers

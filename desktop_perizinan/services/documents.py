@@ -32,11 +32,18 @@ from desktop_perizinan.documents.dates import format_date
 from desktop_perizinan.documents.field_text import display_value, display_values
 from desktop_perizinan.errors import NotFound, ValidationError
 from desktop_perizinan.privacy import mask_nik
-from desktop_perizinan.services import numbering
+from desktop_perizinan.services import acting_head, numbering
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.casework import DocumentRef
 from desktop_perizinan.services.settings import verification_secret
-from desktop_perizinan.workflow.definition import DocumentKind, PermitType, Step
+from desktop_perizinan.workflow import lifecycle
+from desktop_perizinan.workflow.definition import (
+    AUTHORITY_DIRECT,
+    HEAD_ROLE,
+    DocumentKind,
+    PermitType,
+    Step,
+)
 from desktop_perizinan.workflow.placeholders import fill
 
 if TYPE_CHECKING:
@@ -326,6 +333,10 @@ class DocumentService:
                 else (pt.wording.rejection_subject)
             )
             doc = self._new_document(session, case, kind.value, title, now)
+        else:
+            # A new text must be signed again (workflow.lifecycle.DRAFT_RESETS); a number
+            # taken before the signature (number-then-sign) stays with the letter.
+            doc.signed_by = doc.signed_at = doc.sign_mode = doc.signed_as = None
         template = (
             pt.wording.permit_body if kind is DocumentKind.PERMIT else pt.wording.rejection_body
         )
@@ -395,22 +406,27 @@ class DocumentService:
         mode: str,
         data: dict[str, Any],
         now: datetime,
+        step: Step | None = None,
     ) -> DocumentRef:
-        """Record the head's signature.
+        """Record the signature of the signing ``step`` (its role and form of authority).
 
-        Wet: only recorded here; the final is rendered after numbering, printed and signed by
-        hand. Electronic: the number must show in the PDF that is signed, so it is taken now,
-        in this transaction, from ``data["book"]`` (the book of the following penomoran step);
-        the final is rendered with the "Ditandatangani secara elektronik oleh ..." note and
-        the QR, then signed (PAdES, invisible field) with ``data["identitas"]`` or
-        ``data["p12"]`` + ``data["passphrase"]``, which are never stored.
+        Wet, sign-then-number: only recorded here; the final is rendered after numbering,
+        printed and signed by hand. Wet, number-then-sign: the numbered letter was printed for
+        signature; this makes it final. Electronic, sign-then-number: the number must show in
+        the PDF that is signed, so it is taken now, in this transaction, from ``data["book"]``
+        (the book of the following penomoran step). Electronic, number-then-sign: the
+        numbered letter is rendered final and signed. The PDF is signed (PAdES, invisible
+        field) through the signer's backend; no secret is stored.
         """
+        doc.signed_as = printed_signatory(self._signatory(session, doc, step, actor, now))
         if mode == "elektronik":
             return self._sign_electronic(session, actor, case, pt, doc, data, now)
         version = doc.versions[-1]
         doc.signed_by = actor.id
         doc.signed_at = now
         doc.sign_mode = mode
+        if doc.number is not None:
+            return self._finalize(session, actor, case, pt, doc, now)
         return _ref(doc, version)
 
     def _sign_electronic(
@@ -425,8 +441,7 @@ class DocumentService:
     ) -> DocumentRef:
         from desktop_perizinan.services import esign
 
-        if doc.number is not None:
-            raise ValidationError(f"Dokumen ini sudah bernomor {doc.number}.")
+        numbered_first = doc.number is not None
         # The signer's backend (Pengaturan): own PKCS#12 or BSrE. A PKCS#12 certificate is
         # checked before a number is taken; BSrE's answer is validated after (esign.preflight).
         backend = esign.backend_for(session, actor, data)
@@ -437,7 +452,10 @@ class DocumentService:
         doc.signed_by = actor.id
         doc.signed_at = now
         doc.sign_mode = "elektronik"
-        ref = self.finalize_with_number(session, actor, case, pt, doc, book, now)
+        if numbered_first:
+            ref = self._finalize(session, actor, case, pt, doc, now)
+        else:
+            ref = self.finalize_with_number(session, actor, case, pt, doc, book, now)
         final = doc.versions[-1]
         assert doc.number is not None and doc.verification_code is not None
         signed = backend.sign(
@@ -472,11 +490,42 @@ class DocumentService:
         The QR payload also goes into the PDF's metadata before the bytes are stored (so the
         stored SHA-256 covers it): a file can then be verified without decoding the image.
         """
+        if doc.signed_at is None:
+            # Reached only when the file's order (validated by the loader) has no signature
+            # after this numbering; see workflow.lifecycle.signature_follows.
+            raise ValidationError("Dokumen belum ditandatangani; penomoran menunggu tanda tangan.")
+        payload = self._take_number(session, actor, case, doc, book, now)
+        return self._finalize(session, actor, case, pt, doc, now, payload)
+
+    def assign_number(
+        self,
+        session: Session,
+        actor: Actor,
+        case: Case,
+        pt: PermitType,
+        doc: Document,
+        book: str,
+        now: datetime,
+    ) -> DocumentRef:
+        """Number-then-sign: take the number now (the agenda book records this officer and
+        this time) and render the numbered, dated letter that goes to the signer. It is not
+        final: the signature (wet or electronic) makes it so."""
+        payload = self._take_number(session, actor, case, doc, book, now)
+        version = self._add_version(session, doc, actor, b"", payload, False, now)
+        assert doc.number is not None and doc.verification_code is not None
+        version.pdf = _with_payload(
+            render(self._letter_context(session, case, pt, doc, version, draft=False)),
+            qr_payload(doc.number, doc.verification_code),
+        )
+        version.sha256 = hashlib.sha256(version.pdf).hexdigest()
+        return _ref(doc, version)
+
+    def _take_number(
+        self, session: Session, actor: Actor, case: Case, doc: Document, book: str, now: datetime
+    ) -> dict[str, Any]:
+        """Take the number from ``book``; the payload of the version that will show it."""
         if doc.number is not None:
             raise ValidationError(f"Dokumen ini sudah bernomor {doc.number}.")
-        if doc.signed_at is None:
-            raise ValidationError("Dokumen belum ditandatangani; penomoran menunggu tanda tangan.")
-        draft = doc.versions[-1]
         entry = numbering.take_number(
             session,
             book,
@@ -488,19 +537,39 @@ class DocumentService:
             addressee=case.applicant.name,
         )
         doc.number = entry.number
-        doc.status = "final"
-        payload = dict(draft.body)
+        doc.numbered_by, doc.numbered_at = actor.id, now
+        payload = dict(doc.versions[-1].body)
         payload["numbered_at"] = now.isoformat()
         doc.verification_code = self._code(session, entry.number, doc.kind, case.id, payload)
-        final = self._add_version(session, doc, actor, b"", payload, True, now)
-        final.pdf = _with_payload(
-            render(self._letter_context(session, case, pt, doc, final, draft=False)),
-            qr_payload(entry.number, doc.verification_code),
-        )
-        final.sha256 = hashlib.sha256(final.pdf).hexdigest()
         if doc.kind == DocumentKind.PERMIT.value:
             case.permit_number = entry.number
             case.search_text = f"{case.search_text} {entry.number.lower()}"
+        return payload
+
+    def _finalize(
+        self,
+        session: Session,
+        actor: Actor,
+        case: Case,
+        pt: PermitType,
+        doc: Document,
+        now: datetime,
+        payload: dict[str, Any] | None = None,
+    ) -> DocumentRef:
+        """The final: numbered and signed, no DRAF, no paraf box, with the QR.
+
+        The QR payload also goes into the PDF's metadata before the bytes are stored (so the
+        stored SHA-256 covers it): a file can then be verified without decoding the image.
+        """
+        assert doc.number is not None and doc.verification_code is not None
+        payload = dict(payload if payload is not None else doc.versions[-1].body)
+        doc.status = "final"
+        final = self._add_version(session, doc, actor, b"", payload, True, now)
+        final.pdf = _with_payload(
+            render(self._letter_context(session, case, pt, doc, final, draft=False)),
+            qr_payload(doc.number, doc.verification_code),
+        )
+        final.sha256 = hashlib.sha256(final.pdf).hexdigest()
         return _ref(doc, final)
 
     def issue_tanda_terima(
@@ -686,6 +755,71 @@ class DocumentService:
             )
         return office.head_signatory()
 
+    def _signatory(
+        self,
+        session: Session,
+        doc: Document,
+        step: Step | None,
+        signer: Actor | User | None,
+        when: datetime,
+    ) -> c.Signatory:
+        """The signature block as the permit-type file and the office setting say.
+
+        The signing step names the role that signs and the form (langsung, a.n., u.b., Plt.,
+        Plh.); a head's step signed while a Plt./Plh. is set (Pengaturan) prints that form.
+        Before the signature the block shows who will sign (the first active user of the
+        role).
+        """
+        case = session.get(Case, doc.case_id)
+        assert case is not None
+        pt = self._s.definition_for(session, case)
+        kind = DocumentKind(doc.kind) if doc.kind in set(DocumentKind) else None
+        step = step or (lifecycle.signing_step(pt, kind) if kind is not None else None)
+        acting = acting_head.acting_on(session, when.date())
+        user = session.get(User, signer.id) if isinstance(signer, Actor) else signer
+        role = step.actor if step is not None else HEAD_ROLE
+        if user is None and acting is not None and role == HEAD_ROLE:
+            user = session.get(User, acting.user_id)
+        if user is None and role != HEAD_ROLE:
+            user = session.scalars(
+                select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True))
+            ).first()
+        authority = step.authority if step is not None else AUTHORITY_DIRECT
+        if role == HEAD_ROLE and authority == AUTHORITY_DIRECT:
+            if acting is not None and user is not None and user.id == acting.user_id:
+                office = self.office(session)
+                return c.Signatory(
+                    name=user.full_name,
+                    title=office.head_title,
+                    rank=user.rank,
+                    nip=user.nip,
+                    on_behalf=acting.form,  # type: ignore[arg-type]
+                )
+            return self._head_signatory(session, user)
+        name = user.full_name if user is not None else ""
+        rank, nip = (user.rank, user.nip) if user is not None else ("", "")
+        own = self._role_title(session, role)
+        if authority == AUTHORITY_DIRECT:
+            return c.Signatory(name=name, title=own, rank=rank, nip=nip)
+        assert step is not None
+        principal = self._role_title(session, step.on_behalf_of)
+        if authority in ("Plt.", "Plh."):
+            return c.Signatory(name=name, title=principal, rank=rank, nip=nip, on_behalf=authority)
+        return c.Signatory(
+            name=name,
+            title=own,
+            rank=rank,
+            nip=nip,
+            on_behalf=authority,  # type: ignore[arg-type]
+            principal_title=principal,
+        )
+
+    def _role_title(self, session: Session, role: str) -> str:
+        """The printed title of a role: the office head's from the profile, else its name."""
+        if role == HEAD_ROLE:
+            return self.office(session).head_title
+        return self._s.office.role_name(role)
+
     def _letter_context(
         self,
         session: Session,
@@ -697,7 +831,9 @@ class DocumentService:
         draft: bool,
     ) -> c.LetterContext:
         office = self.office(session)
-        day = version.created_at.date()
+        # A letter is dated the day it is numbered (number-then-sign: not the signing day).
+        numbered = version.body.get("numbered_at")
+        day = datetime.fromisoformat(numbered).date() if numbered else version.created_at.date()
         late = {
             "nomor": doc.number if not draft and doc.number else ".....",
             "tanggal": format_date(day) if not draft else ".....",
@@ -711,8 +847,14 @@ class DocumentService:
             else None
         )
         e_signed = None
+        marker = ""
         if not draft and doc.sign_mode == "elektronik" and signer is not None:
             e_signed = signer.full_name
+            from desktop_perizinan.services.esign.signer_config import config_for
+
+            setting = config_for(session, signer.id)
+            if setting.is_bsre and setting.appearance == "visible":
+                marker = setting.marker if setting.placement == "penanda" else ""
         return c.LetterContext(
             office=office,
             kind=c.LetterKind.PERMIT if permit else c.LetterKind.REJECTION,
@@ -721,7 +863,9 @@ class DocumentService:
             date=None if draft else day,
             title=pt.wording.permit_title if permit else "",
             body=body,
-            signatory=self._head_signatory(session, signer),
+            signatory=self._signatory(
+                session, doc, None, signer, doc.signed_at or version.created_at
+            ),
             hal="" if permit else pt.wording.rejection_subject,
             sifat="Biasa",
             lampiran="-",
@@ -734,6 +878,7 @@ class DocumentService:
             draft=draft,
             qr_payload=qr,
             e_signed_by=e_signed,
+            tte_marker=marker,
             # The file's closing sentence (a pencabutan letter does not "give" a permit).
             closing=fill(
                 pt.wording.permit_closing if permit else pt.wording.rejection_closing,
@@ -747,6 +892,13 @@ def _with_payload(pdf: bytes, payload: str) -> bytes:
     from desktop_perizinan.services.verification import embed_payload
 
     return embed_payload(pdf, payload)
+
+
+def printed_signatory(signatory: c.Signatory) -> str:
+    """The signature heading and name on one line, for the agenda book ("ditandatangani
+    oleh"): "a.n. Kepala Dinas ... / Kepala Bidang Perizinan: Ir. Budi"."""
+    heading = " / ".join(line.rstrip(",") for line in signatory.heading_lines())
+    return f"{heading}: {signatory.name}" if signatory.name.strip() else heading
 
 
 def case_reference(case: Case) -> str:

@@ -27,7 +27,7 @@ from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.documents import case_reference
 from desktop_perizinan.services.steps import state_of
 from desktop_perizinan.workflow import engine
-from desktop_perizinan.workflow.definition import Action, CaseStatus, Outcome
+from desktop_perizinan.workflow.definition import Action, CaseStatus, Outcome, StepNo
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -168,7 +168,7 @@ class CaseQueries:
                         reg_number=case.reg_number or case_reference(case),
                         applicant_name=applicant.name,
                         permit_name=pt.name,
-                        step_no=record.step_no,
+                        step_no=StepNo(record.step_no, record.step_label),
                         step_name=record.name,
                         role=record.role,
                         standard=record.standard,
@@ -227,7 +227,7 @@ class CaseQueries:
         ).all()
         timeline = tuple(
             TimelineRow(
-                step_no=r.step_no,
+                step_no=StepNo(r.step_no, r.step_label),
                 name=r.name,
                 role=self._s.office.role_name(r.role),
                 standard=r.standard,

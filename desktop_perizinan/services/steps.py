@@ -36,6 +36,7 @@ def open_step(
         case_id=case.id,
         step_id=step.id,
         step_no=step.no,
+        step_label=step.label,
         name=step.name,
         role=acting_role(office, step),
         standard=step.time_text,

@@ -133,3 +133,17 @@ def test_sop_matrix_prints_the_offices_profile_from_db_and_pages_as_png(
     assert (round(width), round(height)) == (842, 595)  # A4 landscape
     if shutil.which("pdftoppm"):
         assert (with_db / "sop-uji-pencabutan.png").is_file()
+
+
+def test_demo_exits_1_when_a_file_of_the_folder_does_not_load(tmp_path, capsys):
+    forms = tmp_path / "forms"
+    shutil.copytree(OWN_FORMS, forms)
+    (forms / "rusak.toml").write_text('code = "RUSAK"\nname = \n', encoding="utf-8")
+    assert main(["demo", "--forms", str(forms), "--out", str(tmp_path / "out")]) == 1
+    out = capsys.readouterr().out
+    assert "OK    UJI-PENCABUTAN / izin" in out  # the others still ran
+    assert "rusak.toml" in out
+    assert (
+        "GAGAL: 0 dari 4 jalur tidak sampai ke surat bernomor yang sah; 1 berkas tidak dimuat."
+        in out
+    )

@@ -67,6 +67,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             signing = SIGNING[getattr(args, "signing", None) or "basah"](args)
             summary = run_demo(services, clock, signing=signing)
             written = write_outputs(services, out)
+            unloaded = list(services.forms.problems)  # a broken file ran nothing: not 0
         finally:
             services.close()
     print(f"Basis data demo : {url}")
@@ -87,10 +88,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"  OK    {where}: {run.number} — {run.verdict}")
         else:
             print(f"  GAGAL {where}: {run.problem}")
-    if not summary.ok:
+    if unloaded:
+        print(f"Berkas jenis izin yang tidak dapat dimuat ({len(unloaded)} masalah):")
+        for problem in unloaded:
+            print(f"  {problem}")
+    if not summary.ok or unloaded:
         failed = sum(not run.ok for run in summary.runs)
         print(
-            f"GAGAL: {failed} dari {len(summary.runs)} jalur tidak sampai ke surat bernomor yang sah."
+            f"GAGAL: {failed} dari {len(summary.runs)} jalur tidak sampai ke surat bernomor yang sah"
+            + (f"; {len({p.file for p in unloaded})} berkas tidak dimuat." if unloaded else ".")
         )
         return 1
     return 0

@@ -172,7 +172,8 @@ def _marker_box(pdf: bytes, marker: str) -> tuple[int, tuple[float, float, float
     if len(found) != 1:
         raise SimError(400, None, f"tag_koordinat '{marker}' ditemukan {len(found)} kali")
     index, x, y = found[0]
-    return index, (x, y - 40, x + 120, y + 20)
+    # The stamp hangs from the marker (the letter leaves room below it), 120 x 48 points.
+    return index, (x, y - 46, x + 120, y + 2)
 
 
 def _sign(

@@ -204,12 +204,15 @@ def signature_block(
     lead: Sequence[Flowable] = (),
     e_signed_by: str | None = None,
     space: float = 20 * mm,
+    tte_marker: str = "",
 ) -> list[Flowable]:
     """The signature block: ``lead`` (place and date), a.n./Plt./Plh. and title, space, name,
     rank, NIP.
 
     With ``e_signed_by`` the space holds a framed "Ditandatangani secara elektronik oleh ..."
-    note, drawn into the page content so that every viewer shows it.
+    note, drawn into the page content so that every viewer shows it. ``tte_marker`` (one
+    character, in white) is where BSrE's visible stamp goes when the signer places it by
+    ``tag_koordinat`` (issue 12): printed once, inside the note, above an empty space.
     """
     out: list[Flowable] = list(lead)
     out += [para(line, st.body) for line in signatory.heading_lines()]
@@ -218,6 +221,19 @@ def signature_block(
             [
                 [markup("Ditandatangani secara elektronik oleh:", st.tiny)],
                 [markup(f"<b>{esc(e_signed_by)}</b>", st.small)],
+                *(
+                    # The stamp BSrE draws from the marker down needs room of its own.
+                    [
+                        [
+                            [
+                                markup(f'<font color="white">{esc(tte_marker)}</font>', st.tiny),
+                                Spacer(1, 18 * mm),
+                            ]
+                        ]
+                    ]
+                    if tte_marker
+                    else []
+                ),
             ],
             style=TableStyle(
                 [

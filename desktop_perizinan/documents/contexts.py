@@ -351,6 +351,8 @@ class LetterContext:
     draft: bool = False
     qr_payload: str | None = None
     e_signed_by: str | None = None
+    #: BSrE's tag_koordinat character, printed once in the e-signature note (issue 12).
+    tte_marker: str = ""
     tembusan: tuple[str, ...] = ()
     closing: str | None = None
 

@@ -204,7 +204,9 @@ def render_letter(ctx: LetterContext) -> bytes:
     keep: list[Flowable] = []
     if closing:
         keep = [L.para(closing, st.justify), Spacer(1, 5 * mm)]
-    signature = L.signature_block(ctx.signatory, st, lead=lead, e_signed_by=ctx.e_signed_by)
+    signature = L.signature_block(
+        ctx.signatory, st, lead=lead, e_signed_by=ctx.e_signed_by, tte_marker=ctx.tte_marker
+    )
     story.append(
         _foot(
             keep_with=keep,

@@ -136,11 +136,37 @@ def test_a_permit_signed_through_bsre(services, users, driver, sim, api, secret)
         assert record.data["sertifikat"]["subjek"].count(KADIS_NIK) == 1
 
 
-def test_a_visible_stamp_at_the_marker_needs_the_marker_once(services, users, driver, sim):
+def test_a_visible_stamp_goes_at_the_marker_printed_once(services, users, driver, sim):
     _configure(services, users, sim, appearance="visible", placement="penanda", marker="§")
+    before = len(sim.sign_requests)
+    case_id, view = _to_signing(services, driver)
+    _sign(services, users, view, passphrase=PASSPHRASE)
+    assert sim.sign_requests[before:] == [
+        {"api": "v1", "nik": KADIS_NIK, "files": 1, "visible": True}
+    ]
+    doc = next(d for d in services.queries.case(case_id).documents if d.kind == "izin")
+    signed = services.documents.pdf(doc.id)
+    assert squash(pdf_text(signed)).count("§") == 1
+    from pypdf import PdfReader
+
+    widgets = [
+        a.get_object()
+        for page in PdfReader(io.BytesIO(signed)).pages
+        for a in page.get("/Annots") or []
+        if a.get_object().get("/FT") == "/Sig"
+    ]
+    (widget,) = widgets
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    assert x2 > x1 and y2 > y1  # a visible stamp, where the marker was
+
+
+def test_a_marker_found_more_than_once_is_refused_before_sending(services, users, driver, sim):
+    _configure(services, users, sim, appearance="visible", placement="penanda", marker=":")
+    before = len(sim.sign_requests)
     case_id, view = _to_signing(services, driver)
     with pytest.raises(esign.PreflightError, match="tepat satu kali"):
         _sign(services, users, view, passphrase=PASSPHRASE)
+    assert len(sim.sign_requests) == before  # nothing was sent
     assert services.queries.case(case_id).permit_number is None
 
 

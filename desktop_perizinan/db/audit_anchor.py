@@ -115,19 +115,34 @@ def _from_json(data: Any, source: str) -> list[Anchor]:
 
 
 def _from_xlsx(path: Path) -> list[Anchor]:
-    from openpyxl import load_workbook
+    """Anchors in a workbook's page footers (and cells): the worksheets' XML is streamed
+    through, never loaded whole (a book may hold a year of rows)."""
+    import zipfile
 
-    found: list[Anchor] = []
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        for sheet in workbook.worksheets:
-            for row in sheet.iter_rows(values_only=True):
-                for value in row:
-                    if isinstance(value, str) and PREFIX in value:
-                        found.extend(parse_text(value, path.name))
-    finally:
-        workbook.close()
-    return found
+    seen: dict[tuple[int, str, str], Anchor] = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            tail = ""
+            with archive.open(name) as stream:
+                while True:
+                    chunk = stream.read(1 << 20)
+                    text = tail + chunk.decode("utf-8", errors="replace")
+                    for match in _LINE.finditer(text):
+                        if chunk and match.end() == len(text):
+                            continue  # may be cut by the chunk boundary: whole next time
+                        anchor = Anchor(
+                            int(match.group("id")),
+                            match.group("hash"),
+                            match.group("at") or "",
+                            path.name,
+                        )
+                        seen[(anchor.last_id, anchor.last_hash, anchor.at)] = anchor
+                    if not chunk:
+                        break
+                    tail = text[-300:]  # longer than an anchor line
+    return list(seen.values())
 
 
 def read_file(path: Path) -> list[Anchor]:

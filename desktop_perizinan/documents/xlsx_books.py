@@ -80,8 +80,12 @@ def write_book_xlsx(
     paper: str = "F4",
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    footer_note: str = "",
 ) -> int:
     """Write one book to ``dest`` and return the number of data rows written.
+
+    ``footer_note`` (the audit anchor, ``JANGKAR-AUDIT v1 ...``) is printed small in the left
+    footer of every page, where ``perizinan audit verify --anchor`` reads it back.
 
     Landscape, fitted to the page width, the header row repeated on every printed page, a
     frozen header, an autofilter and thin borders. ``progress(n)`` is called every
@@ -240,6 +244,9 @@ def write_book_xlsx(
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.center.text = "Halaman &P dari &N"
     ws.oddFooter.center.size = 8
+    if footer_note:
+        ws.oddFooter.left.text = footer_note[:200]  # Excel allows 255 characters in all
+        ws.oddFooter.left.size = 6
 
     wb.save(dest)
     if progress is not None:

@@ -270,6 +270,7 @@ class BookExportService:
         applicants' NIKs as a last column (UU PDP: only when asked; ``export`` checks the
         role and logs it).
         """
+        from desktop_perizinan.db.audit_anchor import current_anchor
         from desktop_perizinan.documents.xlsx_books import write_book_xlsx
 
         office = self._s.settings.office_profile()
@@ -294,6 +295,8 @@ class BookExportService:
                 paper=office.paper,
                 progress=progress,
                 cancelled=cancelled,
+                # The audit head at printing time: an anchor outside the database (issue 16).
+                footer_note=current_anchor(session, self._s.now()).line(),
             )
 
     def count(self, book_code: str, year: int | None) -> int:
@@ -382,6 +385,7 @@ class BookExportService:
         cancelled: CancelCheck | None = None,
         with_nik: bool = False,
     ) -> int:
+        from desktop_perizinan.db.audit_anchor import current_anchor
         from desktop_perizinan.documents.xlsx_books import write_book_xlsx
 
         office = self._s.settings.office_profile()
@@ -404,6 +408,8 @@ class BookExportService:
                 paper=office.paper,
                 progress=progress,
                 cancelled=cancelled,
+                # The audit head at printing time: an anchor outside the database (issue 16).
+                footer_note=current_anchor(session, self._s.now()).line(),
             )
 
     # ------------------------------------------------------------------ one entry point

@@ -25,11 +25,12 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from desktop_perizinan.db.engine import Database
 from desktop_perizinan.db.models import AuditEntry
+from desktop_perizinan.services.personal_data import READ_ACTIONS
 
 CHANNEL = "perizinan_cases"  # migration 0002's trigger sends on this channel
 #: Called with the changed case's id, or None when it is unknown (or something may be missed).
@@ -51,9 +52,19 @@ class ChangeWatcher(Protocol):
 
 
 def change_marker(db: Database) -> int:
-    """The id of the newest audit entry: it grows with every committed use case."""
+    """The id of the newest audit entry that changed something: it grows with every
+    committed use case. Read backwards from the newest row (a rowid walk that stops at the
+    first match), not ``max`` over a filtered table."""
     with db.reading() as session:
-        return int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+        newest = session.scalar(
+            select(AuditEntry.id)
+            # Reads of personal data change nothing another window shows (migration 0004
+            # skips them in the PostgreSQL trigger too).
+            .where(AuditEntry.action.not_in(READ_ACTIONS))
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+        return int(newest or 0)
 
 
 class AuditPoller:

@@ -47,6 +47,9 @@ EXPORT = "data_pribadi.ekspor"
 REPORT = "data_pribadi.laporan"
 ERASE = "data_pribadi.hapus"
 ACCESS_ACTIONS = (VIEW, ATTACHMENT, DOCUMENT, EXPORT, REPORT, ERASE)
+#: The ones that only read: no other PC needs to refresh for them (``live_updates``; migration
+#: 0004 keeps its own copy for the PostgreSQL trigger). An erasure changes cases.
+READ_ACTIONS = (VIEW, ATTACHMENT, DOCUMENT, EXPORT, REPORT)
 
 #: What the Ps 32 report and the Audit tab call each access.
 ACTION_LABELS = {

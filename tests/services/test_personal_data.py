@@ -437,3 +437,38 @@ def test_the_office_file_decides_retention_and_who_sees_the_nik(db_url, tmp_path
         assert [d.name for d in services.retention.due(users["admin"])] == [applicant.name]
     finally:
         services.close()
+
+
+def test_a_case_viewed_does_not_wake_the_other_pcs_but_a_change_does(
+    services, users, driver, clock
+):
+    import queue
+
+    from desktop_perizinan.services.app import Services
+    from desktop_perizinan.services.casework import ActRequest
+    from desktop_perizinan.services.live_updates import change_marker, watcher_for
+
+    intake = driver.submit(KESENIAN, DEMO_APPLICANTS[2])
+    other_pc = Services.open(services.db.url, FORMS, clock=clock)
+    received: queue.Queue[int | None] = queue.Queue()
+    watcher = watcher_for(other_pc.db)
+    try:
+        watcher.start(received.put)
+        if watcher.pushes:
+            assert watcher.listening.wait(10)
+        marker = change_marker(services.db)
+        services.personal_data.view_case(users["backoffice"], intake.case_id)
+        assert change_marker(services.db) == marker  # a read is not a change
+        if watcher.pushes:
+            with pytest.raises(queue.Empty):
+                received.get(timeout=1.5)
+        task = services.queries.tasks(users["backoffice"])[0]
+        services.work.act(users["backoffice"], ActRequest(task.step_record_id, "benar"))
+        assert change_marker(services.db) > marker
+        if watcher.pushes:
+            assert received.get(timeout=10) == intake.case_id
+        else:
+            assert watcher.poll() is True
+    finally:
+        watcher.stop()
+        other_pc.close()

@@ -81,6 +81,7 @@ def test_the_sops_labels_and_the_mandatory_address(qtbot, own_services, tmp_path
     assert dialog.address_box.message.isVisible()
 
     fields = dialog._fields
+    assert fields["berlaku_sampai"].editor.placeholderText() == "HH-BB-TTTT, atau Seumur Hidup"
     qtbot.keyClicks(fields["nomor_sk_lama"].editor, "503/017/IU/2020")
     qtbot.keyClicks(fields["berlaku_sampai"].editor, "seumur hidup")
     qtbot.keyClicks(fields["tanggal_sk_lama"].editor, "05-03-2020")

@@ -397,7 +397,8 @@ class NewApplicationDialog(QDialog):
             combo.setObjectName(f"field_{spec.key}")
             combo.currentIndexChanged.connect(lambda _i, key=spec.key: self._clear(key))
             return combo
-        edit = self._line(spec.help or _PLACEHOLDERS.get(spec.type, ""))
+        hint = _PLACEHOLDERS.get(spec.type, "").replace("Seumur Hidup", spec.lifetime)
+        edit = self._line(spec.help or hint)
         edit.setObjectName(f"field_{spec.key}")
         edit.textEdited.connect(lambda _t, key=spec.key: self._clear(key))
         return edit

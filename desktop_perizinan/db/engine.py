@@ -75,15 +75,34 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(
+        engine = create_engine(
             parsed,
             pool_size=pool_size,
             pool_pre_ping=True,
             connect_args={"connect_timeout": 10, "application_name": "perizinan"},
         )
+        engine.dialect.do_ping = _ping_without_transaction  # type: ignore[method-assign]
+        return engine
     raise DatabaseError(
         f"Jenis basis data '{backend}' tidak didukung. Gunakan SQLite atau PostgreSQL."
     )
+
+
+def _ping_without_transaction(dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
+    """Pre-ping in one round trip: an empty query straight on libpq (issue 14).
+
+    The dialect's own ping runs ``;`` through a psycopg cursor, which first opens a transaction
+    (BEGIN, the ping, later a ROLLBACK at check-in): three round trips before every use case.
+    An empty query answers just as surely whether the server is there and opens nothing; a
+    dead server raises the driver's OperationalError and the pool reconnects as before.
+    """
+    import psycopg
+
+    result = dbapi_connection.pgconn.exec_(b"")
+    if result.status != psycopg.pq.ExecStatus.EMPTY_QUERY:
+        message = (result.error_message or b"").decode(errors="replace")
+        raise psycopg.OperationalError(message or "ping gagal")
+    return True
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -372,6 +372,16 @@ class AgendaEntry(Base):
     void_reason: Mapped[str | None] = mapped_column(Text)
     voided_at: Mapped[datetime | None] = mapped_column(DateTime)
     voided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # Issue 13.6 (migration 0005): where the number came from. "app" = taken by a use case;
+    # "manual" = issued by hand outside the app (an outage) and recorded afterwards;
+    # "reserved" = held for a letter written elsewhere until ``reserved_until``, then used
+    # (``used_at``) or voided by the expiry sweep.
+    origin: Mapped[str] = mapped_column(String(10), default="app", server_default="app")
+    note: Mapped[str | None] = mapped_column(Text)  # why by hand / what the reservation is for
+    issued_by_name: Mapped[str | None] = mapped_column(String(200))  # who issued it by hand
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reserved_until: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
     book: Mapped[NumberBook] = relationship(lazy="joined")
     __table_args__ = (
         UniqueConstraint("book_id", "year", "seq", name="uq_agenda_entry_seq"),

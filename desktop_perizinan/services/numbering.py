@@ -1,24 +1,61 @@
 """Gapless numbering in the agenda books.
 
-A number is taken inside the caller's transaction: the book's counter row for the year is
-locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite transactions here already hold the
-write lock from ``BEGIN IMMEDIATE``), incremented, and the agenda line is written with a unique
-constraint on (book, year, seq). If the transaction rolls back, so does the counter: no gap.
-A spoiled number is voided with a reason and stays in the book; it is never reused.
+A number is taken inside the caller's transaction in one statement: ``UPDATE number_counter
+SET last = last + 1 ... RETURNING last`` (PostgreSQL, and SQLite >= 3.35; SQLite transactions
+here already hold the write lock from ``BEGIN IMMEDIATE``). The row lock that this UPDATE takes
+on PostgreSQL is what serialises the clerks, so nothing else happens while it is held: the
+agenda line is written with one Core ``INSERT`` (no ORM flush) under the unique constraint on
+(book, year, seq), then the caller commits. The book was read and the connection checked out
+(pool pre-ping included) *before* the counter is touched. If the transaction rolls back, so
+does the counter: no gap. A spoiled number is voided with a reason and stays in the book; it is
+never reused.
 """
 
 from __future__ import annotations
 
+import functools
 import string
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Boolean,
+    Insert,
+    Integer,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from desktop_perizinan.db.models import AgendaEntry, NumberBook, NumberCounter
 from desktop_perizinan.db.upsert import insert_if_absent
 from desktop_perizinan.errors import NotFound, ValidationError
-from desktop_perizinan.workflow.placeholders import format_number
+from desktop_perizinan.workflow.placeholders import format_number, number_values
+
+_COUNTER = NumberCounter.__table__
+_AGENDA = AgendaEntry.__table__
+_BOOK = NumberBook.__table__
+_COLUMNS = frozenset(c.key for c in AgendaEntry.__mapper__.column_attrs)
+#: Every other column of a new line, so the returned object needs no refresh query.
+_PLAIN_LINE: dict[str, object] = {
+    "imported": False,
+    "voided": False,
+    "void_reason": None,
+    "voided_at": None,
+    "voided_by": None,
+    "origin": "app",
+    "note": None,
+    "issued_by_name": None,
+    "recorded_at": None,
+    "reserved_until": None,
+    "used_at": None,
+}
 
 
 def pattern_placeholders(pattern: str) -> set[str]:
@@ -37,6 +74,7 @@ def book_by_code(session: Session, code: str) -> NumberBook:
 
 
 def _lock_counter(session: Session, book: NumberBook, year: int) -> NumberCounter:
+    """Lock a counter row and return it as an ORM object (bulk users: the ledger import)."""
     insert_if_absent(
         session, NumberCounter, {"book_id": book.id, "year": year, "last": 0}, ["book_id", "year"]
     )
@@ -49,12 +87,58 @@ def _lock_counter(session: Session, book: NumberBook, year: int) -> NumberCounte
     return counter
 
 
+def _advance(session: Session, book_id: int, year: int, step: int = 1) -> int:
+    """Add ``step`` to the counter in one statement (taking its row lock); the new last."""
+    where = (_COUNTER.c.book_id == book_id) & (_COUNTER.c.year == year)
+    bump = update(_COUNTER).where(where).values(last=_COUNTER.c.last + step)
+    if session.get_bind().dialect.update_returning:
+        last = session.execute(bump.returning(_COUNTER.c.last)).scalar()
+    else:  # SQLite < 3.35: BEGIN IMMEDIATE already holds the write lock
+        last = (
+            session.execute(select(_COUNTER.c.last).where(where)).scalar()
+            if session.execute(bump).rowcount
+            else None
+        )
+    if last is None:  # the book's first number of the year: create the row, then bump it
+        insert_if_absent(
+            session,
+            NumberCounter,
+            {"book_id": book_id, "year": year, "last": 0},
+            ["book_id", "year"],
+        )
+        return _advance(session, book_id, year, step)
+    return int(last)
+
+
+def last_number(session: Session, book: NumberBook, year: int) -> int:
+    """The last sequence number taken in a book for a year (0 before the first)."""
+    value = session.execute(
+        select(_COUNTER.c.last).where(_COUNTER.c.book_id == book.id, _COUNTER.c.year == year)
+    ).scalar()
+    return int(value or 0)
+
+
 def peek_number(session: Session, book_code: str, when: datetime) -> str:
     """The number that would be taken now (shown before the clerk confirms)."""
     book = book_by_code(session, book_code)
     year = counter_year(book, when)
-    counter = session.get(NumberCounter, (book.id, year))
-    return format_number(book.pattern, (counter.last if counter else 0) + 1, when)
+    return format_number(book.pattern, last_number(session, book, year) + 1, when)
+
+
+@dataclass(frozen=True)
+class _KnownBook:
+    """A book as this process last read it; the one-statement path re-checks it in SQL."""
+
+    id: int
+    code: str
+    pattern: str
+    yearly: bool
+
+
+#: (database URL, book code) -> the book as last read. Never trusted blindly: the statement
+#: only bumps the counter if the book still has this id, code, pattern and yearly flag, and
+#: falls back to reading the book otherwise (a pattern changed in Pengaturan, another database).
+_KNOWN_BOOKS: dict[tuple[str, str], _KnownBook] = {}
 
 
 def take_number(
@@ -67,31 +151,166 @@ def take_number(
     document_id: int | None = None,
     subject: str = "",
     addressee: str = "",
+    **extra: object,
 ) -> AgendaEntry:
-    """Take the next number of a book inside the caller's transaction."""
-    book = book_by_code(session, book_code)
-    year = counter_year(book, when)
-    counter = _lock_counter(session, book, year)
-    counter.last += 1
-    entry = AgendaEntry(
-        book_id=book.id,
-        year=year,
-        seq=counter.last,
-        number=format_number(book.pattern, counter.last, when),
-        taken_at=when,
-        taken_by=taken_by,
-        case_id=case_id,
-        document_id=document_id,
-        subject=subject,
-        addressee=addressee,
+    """Take the next number of a book inside the caller's transaction.
+
+    ``extra`` are further agenda columns (the origin of a reserved or hand-issued number).
+    The line is returned as a persistent ORM object without a flush: callers read its number
+    and may change it (a void) like any loaded row.
+    """
+    line: dict[str, object] = {
+        "taken_at": when,
+        "taken_by": taken_by,
+        "case_id": case_id,
+        "document_id": document_id,
+        "subject": subject,
+        "addressee": addressee,
+        **_PLAIN_LINE,
+        **extra,
+    }
+    session.flush()  # pending work of the use case goes out before the lock, not inside it
+    bind = session.get_bind()
+    one_statement = bind.dialect.name == "postgresql"
+    cache_key = (bind.url.render_as_string(hide_password=True), book_code)
+    known = _KNOWN_BOOKS.get(cache_key)
+    book: NumberBook | None = None
+    values = row = None
+    if known is not None and one_statement:  # the usual case: one round trip, then COMMIT
+        values, row = _take_known(session, known, line, when)
+    if row is None:
+        book = book_by_code(session, book_code)
+        known = _KnownBook(book.id, book.code, book.pattern, book.yearly)
+        _KNOWN_BOOKS[cache_key] = known
+        if one_statement:  # None again only for the book's first number of the year
+            values, row = _take_known(session, known, line, when)
+    if row is not None:
+        assert values is not None
+        values["id"], values["seq"], values["number"] = row
+    else:
+        year = when.year if known.yearly else 0
+        values = {"book_id": known.id, "year": year, **line}
+        seq = _advance(session, known.id, year)  # the lock starts here ...
+        values["seq"] = seq
+        values["number"] = format_number(known.pattern, seq, when)
+        values["id"] = session.execute(
+            insert(_AGENDA).values(values).returning(_AGENDA.c.id)
+        ).scalar()
+    # ... and ends at the caller's commit: nothing else is sent in between.
+    if values["number"] != format_number(known.pattern, int(values["seq"]), when):  # type: ignore[call-overload]
+        raise AssertionError("nomor dari basis data tidak sesuai pola buku")  # rolls back
+    return _adopt(session, book, values)
+
+
+def _take_known(
+    session: Session, known: _KnownBook, line: dict[str, object], when: datetime
+) -> tuple[dict[str, object], tuple[int, int, str] | None]:
+    """The agenda values and, if the one statement could run, (id, seq, number)."""
+    year = when.year if known.yearly else 0
+    values: dict[str, object] = {"book_id": known.id, "year": year, **line}
+    split = _split_pattern(known.pattern, when)
+    if split is None:
+        return values, None
+    return values, _take_in_one_statement(session, values, known, split)
+
+
+def _split_pattern(pattern: str, when: datetime) -> tuple[str, int, str] | None:
+    """``pattern`` as (text before {urut}, zero-padded width, text after) for ``when``.
+
+    None when the pattern cannot be rebuilt in SQL (a second {urut}, an alignment, a
+    conversion): the number is then formatted in Python between two statements.
+    """
+    values = number_values(0, when)
+    parts: list[str] = [""]
+    width = 0
+    try:
+        for literal, name, spec, conversion in string.Formatter().parse(pattern):
+            parts[-1] += literal
+            if name is None:
+                continue
+            if conversion:
+                return None
+            if name == "urut":
+                if len(parts) == 2 or not (spec == "" or (spec[:1] == "0" and spec.isdigit())):
+                    return None
+                width = int(spec or "0")
+                parts.append("")
+            else:
+                parts[-1] += format(values[name], spec)
+    except (KeyError, ValueError):
+        return None
+    if len(parts) != 2:
+        return None
+    return parts[0], width, parts[1]
+
+
+def _take_in_one_statement(
+    session: Session, values: dict[str, object], known: _KnownBook, split: tuple[str, int, str]
+) -> tuple[int, int, str] | None:
+    """PostgreSQL: bump the counter and write the line in one round trip (a data-modifying
+    CTE). None when the book has no counter row for the year yet, or is no longer ``known``
+    (the caller reads the book again)."""
+    prefix, width, suffix = split
+    params = {f"v_{k}": v for k, v in values.items()}
+    params.update(v_prefix=prefix, v_width=width, v_suffix=suffix)
+    params.update(v_code=known.code, v_pattern=known.pattern, v_yearly=known.yearly)
+    row = session.execute(_one_statement(tuple(values)), params).first()
+    return None if row is None else (int(row[0]), int(row[1]), str(row[2]))
+
+
+@functools.cache
+def _one_statement(columns: tuple[str, ...]) -> Insert:
+    """The CTE for these columns, built once per process (compiled once by the cache)."""
+    bumped = (
+        update(_COUNTER)
+        .where(
+            _COUNTER.c.book_id == bindparam("v_book_id", type_=Integer),
+            _COUNTER.c.year == bindparam("v_year", type_=Integer),
+            exists().where(
+                _BOOK.c.id == bindparam("v_book_id", type_=Integer),
+                _BOOK.c.code == bindparam("v_code", type_=Text),
+                _BOOK.c.pattern == bindparam("v_pattern", type_=Text),
+                _BOOK.c.yearly == bindparam("v_yearly", type_=Boolean),
+            ),
+        )
+        .values(last=_COUNTER.c.last + 1)
+        .returning(_COUNTER.c.last)
+        .cte("bumped")
     )
+    digits = cast(bumped.c.last, Text)
+    width = func.greatest(bindparam("v_width", type_=Integer), func.length(digits))
+    number = (
+        bindparam("v_prefix", type_=Text)
+        + func.lpad(digits, width, "0")
+        + bindparam("v_suffix", type_=Text)
+    )
+    chosen = [cast(bindparam(f"v_{k}"), _AGENDA.c[k].type).label(k) for k in columns]
+    return (
+        insert(_AGENDA)
+        .from_select(
+            [*columns, "seq", "number"],
+            select(*chosen, bumped.c.last, number.label("number")),
+        )
+        .returning(_AGENDA.c.id, _AGENDA.c.seq, _AGENDA.c.number)
+    )
+
+
+def _adopt(session: Session, book: NumberBook | None, values: dict[str, object]) -> AgendaEntry:
+    """Make a row written with Core a persistent object of the session, without a query
+    (``entry.book``, when not given, loads on first use, from the identity map if there)."""
+    # Filled straight into __dict__ (as a query result would be): the instrumented
+    # constructor's per-attribute events cost more than the statement that took the number.
+    entry = AgendaEntry.__mapper__.class_manager.new_instance()
+    entry.__dict__.update({k: v for k, v in values.items() if k in _COLUMNS})
+    if book is not None:
+        entry.__dict__["book"] = book
+    make_transient_to_detached(entry)
     session.add(entry)
-    session.flush()
     return entry
 
 
 def void_entry(
-    session: Session, entry: AgendaEntry, *, reason: str, when: datetime, by: int
+    session: Session, entry: AgendaEntry, *, reason: str, when: datetime, by: int | None
 ) -> None:
     """Void a spoiled number; it stays in the book with its reason and is never reused."""
     reason = reason.strip()

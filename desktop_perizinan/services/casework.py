@@ -577,6 +577,10 @@ def _run_actions(ctx: StepContext) -> None:
     Each action's record data is kept (a composite row records all of them).
     """
     actions = ctx.step.actions
+    reason = (ctx.request.note or "").strip()
+    if ctx.request.outcome == "tolak" and reason and ctx.step.action is not Action.RECOMMENDATION:
+        # A refusal decided at any step gives the rejection letter its {alasan}.
+        ctx.case.field_values = {**ctx.case.field_values, "_alasan": reason}
     if ctx.request.outcome == lifecycle.RETURN_OUTCOME:
         actions = tuple(a for a in actions if a in (Action.PARAF, Action.SIGN))[:1]
     original = ctx.record.data

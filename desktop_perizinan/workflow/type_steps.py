@@ -44,6 +44,8 @@ _STEP_KEYS = (
     "authority",
     "on_behalf_of",
 )
+#: Actions with a screen of their own at the counter: never part of a composite row.
+_ALONE = frozenset({Action.SUBMISSION, Action.COMPLETENESS, Action.RECEIPT, Action.PAYMENT})
 #: An SOP label: digits, optionally followed by letters or dots ("3", "3a", "10.1").
 _LABEL = re.compile(r"^(\d{1,4})([A-Za-z.]?[A-Za-z0-9.]{0,6})$")
 
@@ -247,13 +249,14 @@ def _read_actions(
             )
             return None
         result.append(action)
-    outside = [a for a in result if a not in DOCUMENT_ACTIONS and a is not Action.PROCESS]
+    outside = [a for a in result if a in _ALONE]
     if len(result) > 1 and outside:
         r.problem(
             (*where, "actions"),
-            f'kegiatan "{outside[0]}" tidak dapat digabung dengan kegiatan lain dalam satu langkah',
-            "gabungkan hanya kegiatan dokumen (draf, paraf, tanda_tangan, penomoran, "
-            "penyerahan, penerimaan, arsip) dan proses; pisahkan yang lain",
+            f'kegiatan "{outside[0]}" tidak dapat digabung dengan kegiatan lain dalam satu '
+            "langkah",
+            "pengajuan, kelengkapan, resi dan pembayaran dicatat di loket dengan layarnya "
+            "sendiri; tulis kegiatan itu sebagai langkah tersendiri",
         )
         return None
     return result

@@ -60,6 +60,7 @@ class _State:
     faults: deque[_Fault] = field(default_factory=deque)
     documents: dict[str, bytes] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)  # without secrets
+    attempts: int = 0  # sign requests received, answered or not
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -145,6 +146,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(200, {"ok": True})
                 return
             if self.path in ("/api/sign/pdf", "/api/v2/sign/pdf"):
+                with sim.state.lock:
+                    sim.state.attempts += 1
                 fault = self._fault()
                 if fault is not None and self._pre_fault(fault):
                     return
@@ -346,6 +349,11 @@ class BsreSimulator:
     def sign_requests(self) -> list[dict[str, Any]]:
         """What was signed (api, nik, files), for assertions; never a secret."""
         return list(self.state.requests)
+
+    @property
+    def attempts(self) -> int:
+        """Sign requests received so far, including refused and faulted ones."""
+        return self.state.attempts
 
     def record(self, api: str, nik: str, files: int, visible: bool) -> None:
         with self.state.lock:

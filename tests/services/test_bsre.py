@@ -163,11 +163,11 @@ def test_a_visible_stamp_goes_at_the_marker_printed_once(services, users, driver
 
 def test_a_marker_found_more_than_once_is_refused_before_sending(services, users, driver, sim):
     _configure(services, users, sim, appearance="visible", placement="penanda", marker=":")
-    before = len(sim.sign_requests)
+    before = sim.attempts
     case_id, view = _to_signing(services, driver)
     with pytest.raises(esign.PreflightError, match="tepat satu kali"):
         _sign(services, users, view, passphrase=PASSPHRASE)
-    assert len(sim.sign_requests) == before  # nothing was sent
+    assert sim.attempts == before  # nothing was sent
     assert services.queries.case(case_id).permit_number is None
 
 
@@ -313,3 +313,43 @@ def test_a_pdf_changed_after_signing_is_reported_by_perizinan_verify(
     assert main(["verify", "--db", db_url, str(bad)]) == 1
     out = capsys.readouterr().out
     assert "TIDAK SAH" in out.upper()
+
+
+# ----------------------------------------------------------------------------- batches
+
+
+def _backend(sim, api: str, secret: str) -> esign.SigningBackend:
+    from desktop_perizinan.services.esign.bsre_backend import BsreBackend
+
+    config = esign.SignerConfig(
+        user_id=1, backend="bsre", gateway_url=sim.url, api_version=api, nik=KADIS_NIK
+    )
+    return BsreBackend(
+        config,
+        esign.Secret(secret),
+        esign.ExpectedSigner("Marisi Sianturi", nik=KADIS_NIK),
+        trust_roots=esign.load_certificates(sim.ca_pem),
+    )
+
+
+def _letters(count: int) -> list[esign.SignRequest]:
+    from desktop_perizinan.documents import samples
+    from desktop_perizinan.documents.pdf import render
+
+    pdf = render(samples.sample_permit())
+    return [esign.SignRequest(pdf=pdf, reason=f"Surat {i}", label=f"S-{i}") for i in range(count)]
+
+
+def test_v2_signs_a_batch_in_one_call_and_v1_stops_at_a_wrong_passphrase(sim):
+    from datetime import datetime
+
+    before = len(sim.sign_requests)
+    results = _backend(sim, "v2", PASSPHRASE).sign_batch(_letters(3), datetime.now())
+    assert all(isinstance(r, esign.SignedPdf) for r in results) and len(results) == 3
+    assert sim.sign_requests[before:] == [
+        {"api": "v2", "nik": KADIS_NIK, "files": 3, "visible": False}
+    ]
+    before = sim.attempts
+    results = _backend(sim, "v1", WRONG).sign_batch(_letters(3), datetime.now())
+    assert all(isinstance(r, esign.WrongPassphrase) for r in results)
+    assert sim.attempts == before + 1  # refused once, the same secret not sent again

@@ -25,8 +25,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, text
 
 from desktop_perizinan.db import migrate
@@ -71,7 +69,7 @@ def migrate_with_backup(
             with engine.begin() as connection:
                 _lock(connection)
                 # Another PC may have migrated while this one waited for the lock.
-                current = MigrationContext.configure(connection).get_current_revision()
+                current = migrate.revision_of(connection)
                 if current == migrate.head_revision():
                     return None
                 backup = None
@@ -115,6 +113,8 @@ def _backup_before(
 
 def _upgrade(connection: Connection, backup: Path | None) -> None:
     """Alembic on the caller's connection, inside its (locked) transaction."""
+    from alembic import command  # only here: an up-to-date start never loads Alembic
+
     config = migrate.alembic_config()
     config.attributes["connection"] = connection
     try:

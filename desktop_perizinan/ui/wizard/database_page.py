@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -32,10 +33,12 @@ from desktop_perizinan.local_config import (
     default_sqlite_folder,
     probe_database,
 )
+from desktop_perizinan.services.passwords import password_problem
 from desktop_perizinan.ui.pengaturan.common import make_banner
 from desktop_perizinan.ui.theme import set_role
 from desktop_perizinan.ui.widgets.form import FieldBox
 from desktop_perizinan.ui.wizard.common import PAGE_JOIN, PAGE_PROFILE, indented
+from desktop_perizinan.ui.wizard.setup import RolesInput
 from desktop_perizinan.ui.worker import Task, run_in_background
 
 # ============================================================================ page 1
@@ -142,6 +145,28 @@ class DatabasePage(QWizardPage):
         test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
         test_row.addWidget(self.test_result, 1)
         server_grid.addLayout(test_row, 4, 1, 1, 3)
+        # Issue 16: a new office database gets an owner role (migrations) and an application
+        # role (the PCs), which may only add to the audit log, never change it.
+        self.make_roles = QCheckBox(
+            "Buat peran &pemilik dan peran aplikasi (disarankan untuk basis data baru)", self
+        )
+        self.make_roles.setObjectName("pgMakeRoles")
+        self.make_roles.setToolTip(
+            "Pengguna di atas harus administrator server. PC hanya menyimpan peran aplikasi, "
+            "yang tidak dapat mengubah atau menghapus log audit; kata sandi pemilik disimpan "
+            "administrator, untuk pembaruan skema."
+        )
+        self.owner_password = QLineEdit(self)
+        self.owner_password.setObjectName("pgOwnerPassword")
+        self.owner_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.owner_password.setPlaceholderText("kata sandi peran pemilik (simpan baik-baik)")
+        self.owner_box = FieldBox(self.owner_password, self)
+        self.owner_box.setEnabled(False)
+        self.make_roles.toggled.connect(self._roles_toggled)
+        self.owner_password.textChanged.connect(lambda _t: self.owner_box.clear_message())
+        server_grid.addWidget(self.make_roles, 5, 1, 1, 3)
+        server_grid.addWidget(QLabel("Sandi pemilik:", self), 6, 0)
+        server_grid.addWidget(self.owner_box, 6, 1, 1, 3)
         server_grid.setColumnStretch(1, 1)
         for edit in (self.host, self.database, self.user, self.password):
             edit.textChanged.connect(lambda _t: self._server_edited())
@@ -190,6 +215,18 @@ class DatabasePage(QWizardPage):
             user=self.user.text().strip(),
             password=self.password.text(),
         )
+
+    def _roles_toggled(self, on: bool) -> None:
+        self.owner_box.setEnabled(on)
+        self.owner_box.clear_message()
+        if on:
+            self.owner_password.setFocus()
+
+    def roles_request(self) -> RolesInput | None:
+        """The owner/application roles to create, when asked for (office server only)."""
+        if self.local.isChecked() or not self.make_roles.isChecked():
+            return None
+        return RolesInput(self.owner_password.text())
 
     def _mode_changed(self) -> None:
         local = self.local.isChecked()
@@ -326,6 +363,12 @@ class DatabasePage(QWizardPage):
         elif self.tested is None or self.tested[0] != self.choice():
             self._test_failed("Tekan 'Uji koneksi' dulu; lanjut setelah koneksi berhasil.")
             return False
+        elif self.make_roles.isChecked():
+            problem = password_problem(self.owner_password.text())
+            if problem:
+                self.owner_box.show_error(problem)
+                self.owner_password.setFocus()
+                return False
         return True
 
     def nextId(self) -> int:

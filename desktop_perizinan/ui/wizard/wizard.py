@@ -156,6 +156,7 @@ class FirstRunWizard(QWizard):
             url, config = choice.url, LocalConfig(choice)
         joining = self.currentId() == PAGE_JOIN  # an already set-up database
         admin = None if joining else self.admin_page.credentials()
+        roles = None if joining or self.fixed_url else self.database_page.roles_request()
         profile = None if joining else self.profile()
         forms_dir = self.forms_dir
         page = self.currentPage()
@@ -176,7 +177,7 @@ class FirstRunWizard(QWizard):
             banner.show_error(text)
 
         self.task = run_in_background(
-            lambda: set_up_office(url, forms_dir, admin, profile, config),
+            lambda: set_up_office(url, forms_dir, admin, profile, config, roles),
             on_success=done,
             on_failure=failed,
             owner=self,

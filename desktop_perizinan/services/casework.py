@@ -442,7 +442,7 @@ def _sign(ctx: StepContext) -> None:
         ctx.record.data = {"document_id": doc.id, "mode": mode}
         if ctx.data.get("tte_menyusul"):
             # Outage mode (issue 12): the gateway is down; the TTE follows on the same number.
-            from desktop_perizinan.services.tte_outage import record_wet_signature
+            from desktop_perizinan.services.tte_deferred import record_wet_signature
 
             reason = str(ctx.data.get("alasan") or "")
             record_wet_signature(ctx.session, ctx.actor, doc, reason, ctx.now)
@@ -534,7 +534,11 @@ def _delivery(ctx: StepContext) -> None:
 
 def _handover(ctx: StepContext) -> None:
     doc = ctx.document(Action.HANDOVER)
-    recipient = ctx.text("penerima", "Nama penerima", limit=300)
+    # In a composite counter row ("menyerahkan kepada pemohon") the screen is the delivery's;
+    # without another name given, the applicant is the one who receives.
+    alone = ctx.step.action is Action.HANDOVER
+    recipient = ctx.text("penerima", "Nama penerima", required=alone, limit=300)
+    recipient = recipient or ctx.case.applicant.name
     entry = ctx.session.scalars(
         select(ExpeditionEntry)
         .where(ExpeditionEntry.document_id == doc.id)

@@ -879,6 +879,8 @@ class DocumentService:
             qr_payload=qr,
             e_signed_by=e_signed,
             tte_marker=marker,
+            considerations=pt.wording.permit_considerations if permit else (),
+            tembusan=pt.wording.permit_tembusan if permit else pt.wording.rejection_tembusan,
             # The file's closing sentence (a pencabutan letter does not "give" a permit).
             closing=fill(
                 pt.wording.permit_closing if permit else pt.wording.rejection_closing,

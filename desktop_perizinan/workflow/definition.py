@@ -278,6 +278,10 @@ class Wording:
     #: The letters' closing sentences ("Demikian ..."), from the file or today's text.
     permit_closing: str = DEFAULT_PERMIT_CLOSING
     rejection_closing: str = DEFAULT_REJECTION_CLOSING
+    #: "Menimbang" of the permit, and the "Tembusan" lists of both letters (none by default).
+    permit_considerations: tuple[str, ...] = ()
+    permit_tembusan: tuple[str, ...] = ()
+    rejection_tembusan: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ _FIELD_KEYS = ("key", "label", "type", "required", "choices", "help", "lifetime"
 _WORDING_KEYS = ("permit_title", "permit_body", "rejection_subject", "rejection_body")
 #: Optional: the closing sentences (default: today's text, see ``workflow.fields``).
 _OPTIONAL_WORDING_KEYS = ("permit_closing", "rejection_closing")
+#: Optional lists of plain text: Menimbang of the permit, Tembusan of each letter.
+_WORDING_LIST_KEYS = ("permit_considerations", "permit_tembusan", "rejection_tembusan")
 
 
 def read_fields(r: Reader, data: Mapping[str, Any]) -> list[FormField] | None:
@@ -118,7 +120,8 @@ def read_wording(
     )
     if table is None:
         return None
-    r.unknown_keys(table, ("wording",), _WORDING_KEYS + _OPTIONAL_WORDING_KEYS, "[wording]")
+    known = _WORDING_KEYS + _OPTIONAL_WORDING_KEYS + _WORDING_LIST_KEYS
+    r.unknown_keys(table, ("wording",), known, "[wording]")
     texts: dict[str, str] = {}
     for key in _WORDING_KEYS:
         value = r.text(table, ("wording",), key, what="[wording]")
@@ -136,9 +139,15 @@ def read_wording(
         for key, value in {**texts, **optional}.items():
             allowed = provided | REJECTION_ONLY_PLACEHOLDERS if "rejection" in key else provided
             _check_placeholders(r, ("wording", key), value, allowed, fields)
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in _WORDING_LIST_KEYS:
+        items = r.text_list(table, ("wording",), key)
+        if items is None:
+            return None
+        lists[key] = tuple(" ".join(item.split()) for item in items if item.strip())
     if len(texts) != len(_WORDING_KEYS):
         return None
-    return Wording(**texts, **optional)
+    return Wording(**texts, **optional, **lists)
 
 
 def _check_placeholders(

@@ -84,6 +84,9 @@ def test_the_letter_prints_the_sops_labels_lifetime_and_closing(own_services, ow
         in text
     )
     assert "Demikian surat izin ini diberikan" not in text
+    # Menimbang and Tembusan from the file.
+    assert "Menimbang : 1. bahwa pemegang izin mengajukan permohonan pencabutan" in text
+    assert "Tembusan: 1. Bupati Uji (sebagai laporan) 2. Camat setempat" in text
 
 
 def test_a_dated_lifetime_field_prints_the_long_date(own_services, own_driver):

@@ -77,6 +77,7 @@ def test_shipped_types_keep_the_defaults():
         assert pt.applicant == DEFAULT_APPLICANT
         assert pt.wording.permit_closing == DEFAULT_PERMIT_CLOSING
         assert pt.wording.rejection_closing == DEFAULT_REJECTION_CLOSING
+        assert pt.wording.permit_tembusan == pt.wording.permit_considerations == ()
 
 
 def test_unknown_key_in_applicant_is_refused_with_its_line(tmp_path):
@@ -129,3 +130,18 @@ def test_date_or_lifetime_accepts_a_date_or_the_wording():
     assert caught.value.message == (
         'Masa berlaku: tulis tanggal HH-BB-TTTT (misalnya 17-08-2026) atau "Seumur Hidup".'
     )
+
+
+def test_tembusan_must_be_a_list_of_text(tmp_path):
+    text = edit(own(), 'rejection_tembusan = ["Arsip"]', 'rejection_tembusan = "Arsip"')
+    problems = problems_of(tmp_path, text)
+    problem = next(p for p in problems if "rejection_tembusan" in p.message)
+    assert problem.line == line_of(text, 'rejection_tembusan = "Arsip"')
+    assert "[" in problem.fix
+
+
+def test_considerations_and_tembusan_are_read(office):
+    pt = parse_permit_type(own(), PENCABUTAN, office)
+    assert pt.wording.permit_tembusan == ("Bupati Uji (sebagai laporan)", "Camat setempat")
+    assert pt.wording.rejection_tembusan == ("Arsip",)
+    assert len(pt.wording.permit_considerations) == 2

@@ -19,7 +19,9 @@ KNOWN = {
     "steps": set(type_steps._STEP_KEYS),
     "fields": set(type_fields._FIELD_KEYS),
     "requirements": set(type_sections._REQUIREMENT_KEYS),
-    "wording": set(type_fields._WORDING_KEYS) | set(type_fields._OPTIONAL_WORDING_KEYS),
+    "wording": set(type_fields._WORDING_KEYS)
+    | set(type_fields._OPTIONAL_WORDING_KEYS)
+    | set(type_fields._WORDING_LIST_KEYS),
     "applicant": set(APPLICANT_KEYS),
     "numbering": {"book", "title", "pattern", "yearly"},
 }

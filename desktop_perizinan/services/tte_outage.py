@@ -37,14 +37,13 @@ from desktop_perizinan.db.models import (
 from desktop_perizinan.errors import NotFound, PermissionDenied, ValidationError
 from desktop_perizinan.services import audit
 from desktop_perizinan.services.actor import ADMIN_ROLE, Actor
+from desktop_perizinan.services.tte_deferred import record_wet_signature
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
 
 #: Roles that may attach a TTE signed elsewhere (as for importing a signed PDF).
 ATTACH_ROLES = ("backoffice", "ksb_umum", "kadis", ADMIN_ROLE)
-#: The longest outage reason kept (the gateway's sentence, or the signer's note).
-REASON_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -79,36 +78,6 @@ class AttachResult:
     signer: str
     trusted: bool
     message: str
-
-
-def record_wet_signature(
-    session: Session, actor: Actor, doc: Document, reason: str, now: datetime
-) -> DeferredTte:
-    """Inside the signing step's transaction: the wet signature owes a TTE (called by the
-    tanda_tangan handler when ``data["tte_menyusul"]`` is set)."""
-    text = " ".join(str(reason or "").split())
-    if not text:
-        raise ValidationError(
-            "Tuliskan mengapa TTE menyusul (mis. layanan TTE sedang tidak dapat dihubungi).",
-            "alasan",
-        )
-    if len(text) > REASON_LIMIT:
-        text = text[: REASON_LIMIT - 1] + "…"
-    existing = session.scalars(select(DeferredTte).where(DeferredTte.document_id == doc.id)).first()
-    if existing is not None:
-        # Signed wet again after a return: the promise stands, with the newest reason.
-        existing.signed_wet_at, existing.signer_id, existing.reason = now, actor.id, text
-        return existing
-    row = DeferredTte(
-        document_id=doc.id,
-        case_id=doc.case_id,
-        signer_id=actor.id,
-        signed_wet_at=now,
-        reason=text,
-    )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def pending(services: Services, *, include_attached: bool = False) -> list[PendingTte]:
@@ -367,8 +336,8 @@ __all__ = [
     "AttachResult",
     "PendingTte",
     "attach_tte",
-    "pending",
     "pdf_for_tte",
+    "pending",
     "pending_for_document",
     "record_wet_signature",
     "sign_deferred",

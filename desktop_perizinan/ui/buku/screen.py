@@ -74,10 +74,11 @@ def agenda_columns(muted: QColor) -> list[Col[AgendaRow]]:
         Col("Petugas", lambda r: r.taken_by, 140, color=grey),
         Col(
             "Keterangan",
-            lambda r: void_note(r.void_reason) if r.voided else (
-                "Dari buku lama" if r.taken_by == IMPORTED_BY else ""),
+            lambda r: void_note(r.void_reason) if r.voided else (r.outage_note or (
+                "Dari buku lama" if r.taken_by == IMPORTED_BY else "")),
             190,
-            color=lambda r: color("error") if r.voided else None,
+            color=lambda r: color("error") if r.voided else (
+                color("warning") if r.outage_note.endswith("menunggu") else None),
             tooltip=reason_tip,
         ),
     ]  # fmt: skip

@@ -47,6 +47,7 @@ from desktop_perizinan.ui.laporan.tables import (
     int_text,
     percent_text,
 )
+from desktop_perizinan.ui.laporan.tte_pending import PendingTteTab
 from desktop_perizinan.ui.theme import color, icon, set_role
 from desktop_perizinan.ui.widgets.formatting import short_datetime
 from desktop_perizinan.ui.widgets.messages import Banner, report_error
@@ -210,6 +211,9 @@ class ReportsScreen(QWidget):
         self._build_compliance_tab()
         self._build_total_tab()
         self._build_overdue_tab()
+        # Issue 12: letters signed wet during a TTE outage, their TTE still owed.
+        self.pending_tte = PendingTteTab(services, self)
+        self.pending_tte_index = self.tabs.addTab(self.pending_tte, "TT&E menunggu")
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)

@@ -82,12 +82,13 @@ class DeferredTteDialog(QDialog):
         now = services.now()
         self.model: RowsModel[tte_outage.PendingTte] = RowsModel(
             [
-                Column("Nomor", lambda r: r.number or "(belum bernomor)"),
+                Column(
+                    "Nomor", lambda r: r.number or "(belum bernomor)", tooltip=lambda r: r.reason
+                ),
                 Column("No. registrasi", lambda r: r.reg_number),
-                Column("Pemohon", lambda r: r.applicant),
-                Column("Penanda tangan", lambda r: r.signer),
+                Column("Pemohon", lambda r: r.applicant, stretch=True),
                 Column("Ditandatangani basah", lambda r: short_datetime(r.signed_wet_at)),
-                Column("Menunggu", lambda r: f"{r.days_waiting(now)} hari", stretch=True),
+                Column("Menunggu", lambda r: f"{r.days_waiting(now)} hari"),
             ]
         )
         self.table = RowsView(self.model, self)
@@ -125,7 +126,7 @@ class DeferredTteDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update())
-        self.resize(860, 460)
+        self.resize(1040, 460)
         self.reload()
 
     # ---------------------------------------------------------------- state

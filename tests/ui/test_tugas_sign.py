@@ -31,6 +31,7 @@ from desktop_perizinan.services.demo import (
     CaseDriver,
     create_demo_users,
 )
+from desktop_perizinan.ui.laporan.screen import ReportsScreen
 from desktop_perizinan.ui.tugas import StepDialog, TasksScreen
 from desktop_perizinan.ui.tugas.batch_sign import BatchSignDialog
 from desktop_perizinan.ui.tugas.steps import SignForm
@@ -204,6 +205,21 @@ def test_gateway_down_wet_signature_then_tte_from_the_waiting_list(
     assert line.signature == "basah, TTE menunggu"
     screen.reload()
     assert screen.deferred_button.isVisible() and "(1)" in screen.deferred_button.text()
+
+    # Laporan > TTE menunggu lists it (clicked to, like a user would).
+    reports = ReportsScreen(services, users["kadis"])
+    qtbot.addWidget(reports)
+    reports.resize(1200, 600)
+    reports.show()
+    qtbot.waitExposed(reports)
+    bar = reports.tabs.tabBar()
+    qtbot.mouseClick(bar, LEFT, pos=bar.tabRect(reports.pending_tte_index).center())
+    assert reports.tabs.currentIndex() == reports.pending_tte_index
+    tab = reports.pending_tte
+    assert tab.model.rowCount() == 1 and tab.summary.text().startswith("1 surat menunggu TTE")
+    assert tab.model.data(tab.model.index(0, 0)) == line.number
+    reports.grab().save(str(tmp_path / "laporan_tte_menunggu.png"))
+    reports.close()
 
     # The gateway is back: the Kadis signs the TTE from "TTE menunggu".
     use_gateway(services, users, sim.url)

@@ -34,7 +34,7 @@ class PendingTteTab(QWidget):
         self.model: RowsModel[tte_outage.PendingTte] = RowsModel(
             [
                 Column("Nomor", lambda r: r.number or "(belum bernomor)"),
-                Column("Perihal", lambda r: r.title, stretch=True),
+                Column("Perihal", lambda r: r.title, stretch=True, tooltip=lambda r: r.title),
                 Column("No. registrasi", lambda r: r.reg_number),
                 Column("Pemohon", lambda r: r.applicant),
                 Column("Ditandatangani basah", lambda r: short_datetime(r.signed_wet_at)),

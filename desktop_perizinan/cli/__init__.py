@@ -30,6 +30,7 @@ VERB_GROUPS: tuple[str, ...] = (
     "backup",
     "screenshots",
     "data_pribadi",
+    "nomor",
     "dev",
 )
 

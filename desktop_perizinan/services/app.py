@@ -50,6 +50,7 @@ class Services:
         from desktop_perizinan.services.casework import CaseWorkService
         from desktop_perizinan.services.documents import DocumentService
         from desktop_perizinan.services.intake import IntakeService
+        from desktop_perizinan.services.outside_numbers import OutsideNumberService
         from desktop_perizinan.services.pdp_report import PdpReportService
         from desktop_perizinan.services.personal_data import PersonalDataService
         from desktop_perizinan.services.queries import CaseQueries
@@ -78,6 +79,7 @@ class Services:
         self.personal_data = PersonalDataService(self)
         self.pdp_report = PdpReportService(self)
         self.retention = RetentionService(self)
+        self.outside_numbers = OutsideNumberService(self)
 
     @classmethod
     def open(

@@ -163,11 +163,19 @@ class CaseSearch:
                 )
             return result
 
-    def count(self, filters: CaseFilters) -> int:
+    def count(self, filters: CaseFilters, *, cap: int | None = None) -> int:
+        """How many cases match. With ``cap``, counting stops after ``cap + 1`` hits (a result
+        above ``cap`` means "more than ``cap``"): the table's label only needs to know that a
+        broad search has thousands, and an uncapped count over 200,000 cases kept a core busy
+        while the clerk typed the next letter (issue 14)."""
         now = self._s.now()
         with self._s.db.reading() as session:
-            query, _streamed = self._where(session, select(func.count(Case.id)), filters, now)
-            return int(session.scalar(query) or 0)
+            if cap is None:
+                query, _streamed = self._where(session, select(func.count(Case.id)), filters, now)
+                return int(session.scalar(query) or 0)
+            hits, _streamed = self._where(session, select(Case.id), filters, now)
+            limited = hits.limit(cap + 1).subquery()
+            return int(session.scalar(select(func.count()).select_from(limited)) or 0)
 
     @property
     def uses_index(self) -> bool:

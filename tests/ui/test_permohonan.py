@@ -182,3 +182,22 @@ def test_enter_opens_the_case_and_a_role_that_may_not_act_sees_no_action(
     qtbot.mouseDClick(seksi.table.viewport(), LEFT, pos=rect.center())
     own = seksi.case_dialog
     assert own is not None and own.case_view.act_button.isVisible()
+
+
+def test_a_broad_search_counts_up_to_the_cap_and_says_more_than(qtbot, services, users, clock):
+    """Issue 14: the background count stops at the model's cap; the label says "lebih dari"."""
+    driver = CaseDriver(services, users, clock)
+    for n in range(7):
+        nik = f"12110341019500{n + 10:02d}"
+        driver.submit(KESENIAN, DemoApplicant(nik, f"Pemohon Batas {n}", "Pasuruan", ""))
+    driver.submit(KESENIAN, DemoApplicant("1211034101950099", "Sendiri Tunggal", "Pasuruan", ""))
+    assert CaseSearch(services).count(CaseFilters(text="batas"), cap=3) == 4
+    assert CaseSearch(services).count(CaseFilters(text="batas")) == 7
+    screen = screen_for(qtbot, services, "loket")
+    screen.model._page = 2
+    screen.model.count_cap = 3
+    qtbot.keyClicks(screen.search_box, "batas")
+    qtbot.waitUntil(lambda: screen.count_label.text() == "lebih dari 3 permohonan")
+    screen.search_box.clear()
+    qtbot.keyClicks(screen.search_box, "tunggal")
+    qtbot.waitUntil(lambda: screen.count_label.text() == "1 permohonan")

@@ -28,6 +28,9 @@ from desktop_perizinan.ui.worker import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 100  # about four screens of rows; more arrive as the user scrolls
+#: The background count stops after this many hits: "lebih dari 5.000" is all a clerk needs
+#: of a broad search, and counting 200,000 rows per keystroke competed for the cores.
+COUNT_CAP = 5000
 
 #: (title, text of a row, sort keys (ascending, descending) or None when not sortable)
 COLUMNS: tuple[tuple[str, Any, tuple[SortKey, SortKey] | None], ...] = (
@@ -70,6 +73,9 @@ class CaseTableModel(QAbstractTableModel):
         self._exhausted = True
         self._generation = 0
         self.total: int | None = None
+        #: The count stops here; ``total_capped`` says "more than ``total``" (issue 14).
+        self.count_cap = COUNT_CAP
+        self.total_capped = False
 
     # ---------------------------------------------------------------- filters
 
@@ -95,8 +101,9 @@ class CaseTableModel(QAbstractTableModel):
             self.count_changed.emit(None)
             generation = self._generation
             search = self._search
+            cap = self.count_cap
             self.count_task = run_in_background(
-                lambda: search.count(filters),
+                lambda: search.count(filters, cap=cap),
                 on_success=lambda n: self._set_total(generation, n),
                 on_failure=lambda _exc: self._set_total(generation, -1),
             )
@@ -107,7 +114,8 @@ class CaseTableModel(QAbstractTableModel):
     def _set_total(self, generation: int, total: int) -> None:
         if generation != self._generation:
             return  # an older filter's count
-        self.total = total if total >= 0 else None
+        self.total_capped = total > self.count_cap
+        self.total = None if total < 0 else min(total, self.count_cap)
         self.count_changed.emit(self.total)
 
     def row(self, number: int) -> CaseRow:

@@ -271,6 +271,8 @@ class CasesScreen(QWidget):
             self.count_label.setText(
                 f"{format_count(self.model.rowCount())}+ permohonan · menghitung…"
             )
+        elif self.model.total_capped:
+            self.count_label.setText(f"lebih dari {format_count(total)} permohonan")
         else:
             self.count_label.setText(f"{format_count(total)} permohonan")
 

@@ -46,10 +46,11 @@ DOCUMENT = "data_pribadi.dokumen"
 EXPORT = "data_pribadi.ekspor"
 REPORT = "data_pribadi.laporan"
 ERASE = "data_pribadi.hapus"
-ACCESS_ACTIONS = (VIEW, ATTACHMENT, DOCUMENT, EXPORT, REPORT, ERASE)
+PRINT = "data_pribadi.cetak"
+ACCESS_ACTIONS = (VIEW, ATTACHMENT, DOCUMENT, EXPORT, REPORT, ERASE, PRINT)
 #: The ones that only read: no other PC needs to refresh for them (``live_updates``; migration
 #: 0004 keeps its own copy for the PostgreSQL trigger). An erasure changes cases.
-READ_ACTIONS = (VIEW, ATTACHMENT, DOCUMENT, EXPORT, REPORT)
+READ_ACTIONS = (VIEW, ATTACHMENT, DOCUMENT, EXPORT, REPORT, PRINT)
 
 #: What the Ps 32 report and the Audit tab call each access.
 ACTION_LABELS = {
@@ -59,6 +60,7 @@ ACTION_LABELS = {
     EXPORT: "Mengekspor",
     REPORT: "Membuat laporan data pribadi",
     ERASE: "Menghapus data pribadi",
+    PRINT: "Mencetak / menyimpan",
 }
 
 #: Documents that print the NIK in full (see README, "Data pribadi"): the ones handed to the
@@ -182,6 +184,39 @@ class PersonalDataService:
                 nik_lengkap=kind in FULL_NIK_DOCUMENTS,
             )
         return pdf
+
+    def log_output(
+        self,
+        actor: Actor,
+        *,
+        how: str,
+        document_id: int | None = None,
+        attachment_id: int | None = None,
+    ) -> None:
+        """A document or attachment opened on screen and then printed or saved to a file
+        (``how``: "dicetak" or "disimpan ke <file>"): it left the screen, so it is logged."""
+        with self._s.db.transaction() as session:
+            if document_id is not None:
+                doc = session.get(Document, document_id)
+                if doc is None:
+                    raise NotFound("Dokumen tidak ditemukan.")
+                case_id, what = doc.case_id, f"{doc.title} {doc.number or ''}".strip()
+                full = doc.kind in FULL_NIK_DOCUMENTS
+            else:
+                found = session.get(Attachment, attachment_id)
+                if found is None:
+                    raise NotFound("Lampiran tidak ditemukan.")
+                case_id, what, full = found.case_id, f"lampiran {found.file_name}", True
+            applicant_id = session.scalar(select(Case.applicant_id).where(Case.id == case_id))
+            self.log(
+                session,
+                actor,
+                PRINT,
+                applicant_id=applicant_id,
+                case_id=case_id,
+                what=f"{what} {how}"[:300],
+                nik_lengkap=full,
+            )
 
     # ------------------------------------------------------------------ exports with NIKs
 

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QSize,
     QSizeF,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
@@ -96,8 +97,12 @@ class PdfPreviewDialog(QDialog):
     """A document on screen with Print (Ctrl+P, the default: Enter prints) and Save as PDF.
 
     ``number`` (the registration number) is shown large above the page, so the clerk can read
-    it to the applicant; ``notes`` is a line under it (e.g. what is missing).
+    it to the applicant; ``notes`` is a line under it (e.g. what is missing). ``printed``
+    (pages) and ``saved`` (the path) let the opener log what left the screen (UU PDP).
     """
+
+    printed = Signal(int)
+    saved = Signal(str)
 
     def __init__(
         self,
@@ -253,6 +258,7 @@ class PdfPreviewDialog(QDialog):
             self.banner.show_error(exc.message)
             return
         self.banner.show_ok(f"Dikirim ke printer: {pages} halaman.")
+        self.printed.emit(pages)
 
     # ---------------------------------------------------------------- saving
 
@@ -290,6 +296,7 @@ class PdfPreviewDialog(QDialog):
         def saved(written: Path) -> None:
             QSettings().setValue("pdf/last_folder", str(written.parent))
             self.banner.show_ok(f"Disimpan: {written}")
+            self.saved.emit(str(written))
 
         def failed(exc: BaseException) -> None:
             self.banner.show_error(str(exc))

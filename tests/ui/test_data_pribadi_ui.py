@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 from gestures import BOTH_DATABASES
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+)
 from sqlalchemy import func, select
 
 from desktop_perizinan.db.models import Applicant, AuditEntry
@@ -44,7 +49,9 @@ def _shown_nik(case_view) -> str:
     raise AssertionError("no NIK row")
 
 
-def test_case_view_logs_one_access_masks_and_makes_the_report(qtbot, services, users, driver):
+def test_case_view_logs_one_access_masks_and_makes_the_report(
+    qtbot, services, users, driver, tmp_path
+):
     applicant = DEMO_APPLICANTS[2]
     intake = driver.submit(KESENIAN, applicant)
     kasi, kabid = users["backoffice"], users["kabid"]
@@ -68,6 +75,30 @@ def test_case_view_logs_one_access_masks_and_makes_the_report(qtbot, services, u
     case.viewer.close()
     assert _count(services, pd.ATTACHMENT) == 1
 
+    # A document opened and saved to a file: both logged, the save as what left the screen.
+    case.tabs.setCurrentIndex(3)
+    docs = case.documents
+    resi = docs.topLevelItem(0)
+    qtbot.mouseClick(docs.viewport(), LEFT, pos=docs.visualItemRect(resi).center())
+    qtbot.mouseClick(case.open_document_button, LEFT)
+    preview = case.viewer
+    assert isinstance(preview, PdfPreviewDialog) and _count(services, pd.DOCUMENT) == 1
+    qtbot.mouseClick(preview.save_button, LEFT)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QFileDialog))
+    chooser = QApplication.activeModalWidget()
+    target = tmp_path / "resi.pdf"
+    name = chooser.findChild(QLineEdit, "fileNameEdit")
+    name.setFocus()
+    name.clear()
+    qtbot.keyClicks(name, str(target))
+    for _ in range(2):  # Enter closes the completer's popup first, then saves (as on a PC)
+        if chooser.isVisible():
+            keys = QApplication.activePopupWidget() or name
+            qtbot.keyClick(keys, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
+    qtbot.waitUntil(lambda: _count(services, pd.PRINT) == 1, timeout=10_000)
+    preview.close()
+
     # The Ps 32 report of this applicant, from the case view.
     button = case.pdp_button
     assert button.isVisible()
@@ -77,6 +108,7 @@ def test_case_view_logs_one_access_masks_and_makes_the_report(qtbot, services, u
     shown = squash(pdf_text(button.viewer.data))
     assert applicant.nik in shown and kasi.full_name in shown
     assert "Melihat data pemohon" in shown and "Membuka lampiran" in shown
+    assert "Mencetak / menyimpan" in shown and "disimpan ke" in shown
     button.viewer.close()
     dialog.close()
 

@@ -46,7 +46,7 @@ from desktop_perizinan.ui.common.documents import open_attachment, open_pdf
 from desktop_perizinan.ui.common.live import LiveUpdates
 from desktop_perizinan.ui.common.timeline import TimelineTable
 from desktop_perizinan.ui.theme import set_role
-from desktop_perizinan.ui.tugas.data_pribadi import PdpReportButton
+from desktop_perizinan.ui.tugas.data_pribadi import PdpReportButton, log_what_leaves
 from desktop_perizinan.ui.tugas.step_dialog import StepDialog
 from desktop_perizinan.ui.widgets.form import FieldBox
 from desktop_perizinan.ui.widgets.formatting import short_datetime, size_text
@@ -449,6 +449,7 @@ class CaseWidget(QWidget):
             attachment_id = int(item.data(0, DOC_ID_ROLE))
             data = self.services.personal_data.open_attachment(self.actor, attachment_id)
             self.viewer = open_attachment(self, data.file_name, data.mime, data.data)
+            log_what_leaves(self.viewer, self.services, self.actor, attachment_id=attachment_id)
         except UserError as exc:
             report_error(self, exc)
 
@@ -469,6 +470,7 @@ class CaseWidget(QWidget):
             return
         suffix = f" (versi {version})" if version else ""
         self.viewer = open_pdf(self, data, doc.title + suffix, number=doc.number)
+        log_what_leaves(self.viewer, self.services, self.actor, document_id=doc_id)
 
     # ---------------------------------------------------------------- actions
 

@@ -1,6 +1,7 @@
-"""The case view's "Laporan data pribadi" button (UU PDP Ps 32): the applicant's report, made
-off the GUI thread by ``services.pdp_report`` and opened in the PDF preview (print or save it
-for the person who asked). Kept apart from ``case_view`` so that module stays one job."""
+"""UU PDP in the case view: the "Laporan data pribadi" button (Ps 32: the applicant's report,
+made off the GUI thread by ``services.pdp_report`` and opened in the PDF preview), and the
+logging of a document or attachment printed or saved from its preview. Kept apart from
+``case_view`` so that module stays one job."""
 
 from __future__ import annotations
 
@@ -65,3 +66,29 @@ class PdpReportButton(QPushButton):
             on_failure=failed,
             owner=self,
         )
+
+
+def log_what_leaves(
+    viewer: QWidget,
+    services: Services,
+    actor: Actor,
+    *,
+    document_id: int | None = None,
+    attachment_id: int | None = None,
+) -> None:
+    """Log (``data_pribadi.cetak``) each print or save of the file shown in ``viewer``."""
+    from desktop_perizinan.ui.pdf_preview import PdfPreviewDialog
+
+    if not isinstance(viewer, PdfPreviewDialog):
+        return  # a photo viewer has no print or save
+
+    def log(how: str) -> None:
+        try:
+            services.personal_data.log_output(
+                actor, how=how, document_id=document_id, attachment_id=attachment_id
+            )
+        except UserError as exc:
+            viewer.banner.show_error(exc.message)
+
+    viewer.printed.connect(lambda _pages: log("dicetak"))
+    viewer.saved.connect(lambda path: log(f"disimpan ke {path}"))

@@ -41,6 +41,7 @@ READ_ACTIONS = (
     "data_pribadi.dokumen",
     "data_pribadi.ekspor",
     "data_pribadi.laporan",
+    "data_pribadi.cetak",
 )
 _CHANNEL = "perizinan_cases"  # migration 0002's channel (services.live_updates listens on it)
 

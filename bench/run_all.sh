@@ -11,7 +11,7 @@
 # PostgreSQL: a cluster of its own (bench/pgcluster.py: loopback only, a random port, default
 # durability), started under DIR and stopped and removed at the end, even on failure.
 # The other engineers' benchmarks (bench_documents, bench_startup, bench_signing,
-# bench_cases_table, bench_books_export) run too when present; a non-zero exit of theirs (an
+# bench_cases_table, bench_books_export, bench_audit) run too when present; a non-zero exit of theirs (an
 # error, or a target they report as missed) is reported, does not stop the run, and makes the
 # final status 1.
 set -euo pipefail
@@ -104,6 +104,10 @@ run_other bench_documents.py "${runs_arg[@]}"
 run_other bench_startup.py "${runs_arg[@]}"
 run_other bench_signing.py "${runs_arg[@]}"
 run_other bench_cases_table.py --db "$sqlite_url" "${runs_arg[@]}"
+audit_args=()
+if [ -n "$pg_server" ]; then audit_args=(--pg "$pg_server"); fi
+if [ "$quick" = 1 ]; then audit_args+=(--n 50 --rounds 1); fi
+run_other bench_audit.py "${audit_args[@]}"
 if [ "$quick" = 1 ]; then
     run_other bench_books_export.py --rows 2000 --repeat 1
 else

@@ -4,9 +4,14 @@ disingkat", mandatory or not). Kept out of the dialog so it stays one job."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QLabel, QLineEdit
 
+from desktop_perizinan.errors import ValidationError
+from desktop_perizinan.workflow.definition import PermitType
 from desktop_perizinan.workflow.fields import DEFAULT_APPLICANT, ApplicantField, ApplicantForm
+from desktop_perizinan.workflow.validators import clean_address
 
 
 def with_mnemonic(text: str, letter: str) -> str:
@@ -34,3 +39,16 @@ def apply_applicant_form(
     form = form or DEFAULT_APPLICANT
     label_row(*name, form.name, "m")
     label_row(*address, form.address, "l")
+
+
+def address_check(pt: PermitType, edit: QLineEdit) -> Callable[[], object]:
+    """What Enter on the address checks: the type's mandatory flag, then the service's rule
+    (length, printable characters), so the clerk hears it before saving."""
+
+    def check() -> str:
+        spec = pt.applicant.address
+        if spec.required and not edit.text().strip():
+            raise ValidationError(f"{spec.label} wajib diisi.", "alamat")
+        return clean_address(edit.text())
+
+    return check

@@ -36,7 +36,7 @@ from desktop_perizinan.errors import FieldErrors, UserError, ValidationError
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.intake import CHANNELS, IntakeRequest, IntakeResult
-from desktop_perizinan.ui.loket.applicant_form import apply_applicant_form
+from desktop_perizinan.ui.loket.applicant_form import address_check, apply_applicant_form
 from desktop_perizinan.ui.theme import icon, set_role
 from desktop_perizinan.ui.widgets.attachments import AttachmentPanel
 from desktop_perizinan.ui.widgets.form import (
@@ -511,20 +511,14 @@ class NewApplicationDialog(QDialog):
             return self._check(self.name_box, lambda: clean_name(self.name.text()))
         if widget is self.phone:
             return self._check(self.phone_box, lambda: clean_phone(self.phone.text()))
-        if widget is self.address and self._type and self._type.applicant.address.required:
-            return self._check(self.address_box, self._required_address)
+        if widget is self.address and self._type:
+            return self._check(self.address_box, address_check(self._type, self.address))
         if widget is self.type_edit:
             return self._check_type()
         for field in self._fields.values():
             if widget is field.editor:
                 return self._check(field.box, lambda f=field: clean_field(f.spec, f.value()))
         return True
-
-    def _required_address(self) -> None:
-        assert self._type is not None
-        if not self.address.text().strip():
-            label = self._type.applicant.address.label
-            raise ValidationError(f"{label} wajib diisi.", "alamat")
 
     def _check(self, box: FieldBox, check: Callable[[], object]) -> bool:
         try:

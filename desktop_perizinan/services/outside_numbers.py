@@ -414,8 +414,12 @@ class OutsideNumberService:
                     continue
                 who = e.issued_by_name or names.get(e.taken_by or 0, "")
                 note = e.void_reason if e.voided else (e.note or "")
-                if e.origin == RESERVED and not e.voided and e.used_at is None:
-                    note = f"{note} (sampai {e.reserved_until:%d-%m-%Y %H:%M})".strip()
+                if e.origin == RESERVED and not e.voided:
+                    note = (
+                        f"dipakai {e.used_at:%d-%m-%Y %H:%M}"
+                        if e.used_at is not None
+                        else f"berlaku sampai {e.reserved_until:%d-%m-%Y %H:%M}"
+                    )
                 lines.append(GapLine(e.seq, e.number, kind, e.taken_at, e.subject, who, note or ""))
             lines.sort(key=lambda line: line.seq)
             return GapReport(book.code, book.title, year, last, lines)

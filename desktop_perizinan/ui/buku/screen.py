@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_perizinan.errors import UserError
 from desktop_perizinan.services.actor import ADMIN_ROLE, Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.book_export import (
@@ -162,6 +163,18 @@ class BooksScreen(QWidget):
         )
         self.void_button.setVisible(self.can_keep)
         self.import_button.setVisible(self.can_keep)
+        # Issue 13.6: numbers from outside the app (outside_dialogs).
+        self.manual_button = QPushButton("Catat nomor &manual…")
+        self.manual_button.setObjectName("manualNumber")
+        self.manual_button.setToolTip("Catat nomor surat yang diberikan di luar aplikasi")
+        self.reserve_button = QPushButton("&Pesan nomor…")
+        self.reserve_button.setObjectName("reserveNumber")
+        self.reserve_button.setToolTip("Ambil nomor berikutnya untuk surat yang dibuat di luar")
+        self.gap_button = QPushButton("&Laporan celah…")
+        self.gap_button.setObjectName("gapReport")
+        self.gap_button.setToolTip("Nomor dibatalkan, dipesan dan manual; nomor yang hilang")
+        self.manual_button.setVisible(self.can_keep)
+        self.reserve_button.setVisible(self.can_keep)
 
         self.banner = Banner(self)
         self.summary = QLabel()
@@ -189,6 +202,11 @@ class BooksScreen(QWidget):
         actions.addWidget(self.export_button)
         actions.addWidget(self.void_button)
         actions.addWidget(self.import_button)
+        outside = QHBoxLayout()
+        outside.addStretch(1)
+        outside.addWidget(self.manual_button)
+        outside.addWidget(self.reserve_button)
+        outside.addWidget(self.gap_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -197,6 +215,7 @@ class BooksScreen(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
+        layout.addLayout(outside)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -210,6 +229,9 @@ class BooksScreen(QWidget):
         self.open_button.clicked.connect(self._open_last_export)
         self.void_button.clicked.connect(self.void_selected)
         self.import_button.clicked.connect(self.import_ledger)
+        self.manual_button.clicked.connect(lambda: self.outside_dialog("manual"))
+        self.reserve_button.clicked.connect(lambda: self.outside_dialog("reserve"))
+        self.gap_button.clicked.connect(lambda: self.outside_dialog("gaps"))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         self._fill_books(load=False)
@@ -272,6 +294,8 @@ class BooksScreen(QWidget):
             expedition_columns() if self.is_expedition() else agenda_columns(self._muted())
         )
         self.import_button.setEnabled(not self.is_expedition())
+        for button in (self.manual_button, self.reserve_button, self.gap_button):
+            button.setEnabled(not self.is_expedition())
         if load:
             self.reload()
 
@@ -279,7 +303,12 @@ class BooksScreen(QWidget):
         return self.palette().color(QPalette.ColorRole.PlaceholderText)
 
     def refresh(self) -> None:
-        """F5 and every time the screen is shown: books, years and lines read again."""
+        """F5 and every time the screen is shown: books, years and lines read again (after
+        voiding the reserved numbers whose time is over, so the book shows them voided)."""
+        try:
+            self._s.outside_numbers.expire_due()
+        except UserError as exc:
+            report_error(self, exc)
         self._fill_books()
 
     def reload(self) -> None:
@@ -433,6 +462,35 @@ class BooksScreen(QWidget):
         self.dialog = wizard
         wizard.open()
         return wizard
+
+    def outside_dialog(self, which: str) -> QWidget | None:
+        """The dialog "Catat nomor manual", "Pesan nomor" or "Laporan celah" of the book."""
+        from desktop_perizinan.ui.buku import outside_dialogs
+
+        book = self._book()
+        if book is None or (which != "gaps" and not self.can_keep):
+            return None
+        dialog: QWidget
+        if which == "manual":
+            dialog = outside_dialogs.ManualNumberDialog(self._s, self._actor, book, self)
+        elif which == "reserve":
+            dialog = outside_dialogs.ReserveNumberDialog(self._s, self._actor, book, self)
+        else:
+            try:
+                dialog = outside_dialogs.GapReportDialog(self._s, book, self.year, self)
+            except UserError as exc:
+                report_error(self, exc)
+                return None
+        if isinstance(dialog, outside_dialogs._BookDialog):
+            dialog.done_text.connect(self._after_outside)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()  # type: ignore[attr-defined]
+        return dialog
+
+    def _after_outside(self, text: str) -> None:
+        self.banner.show_ok(text)
+        self._fill_books()
 
     def _after_import(self, text: str) -> None:
         self.banner.show_ok(text)

@@ -129,6 +129,7 @@ def waiting_drafts(services: Services, actor: Actor) -> list[WaitingDraft]:
         for record, case, applicant in rows:
             pt = services.definition_for(session, case)
             step = pt.step(record.step_id)
+            # A composite step that signs among other actions stays with its own dialog.
             if step.action is not Action.SIGN or step.document is None:
                 continue
             if case.current_step != record.step_id:
@@ -138,7 +139,8 @@ def waiting_drafts(services: Services, actor: Actor) -> list[WaitingDraft]:
             if not engine.may_act(pt, services.office, state_of(case), actor.roles):
                 continue
             doc = services.documents.current_document(session, case.id, step.document.value)
-            if doc is None or doc.number is not None:
+            # Numbered already (number-then-sign) or not: the signing use case knows which.
+            if doc is None or (doc.status == "final" and doc.signed_at is not None):
                 continue
             outcome = next((o.code for o in step.outcomes if o.code != "kembalikan"), "")
             if not outcome:

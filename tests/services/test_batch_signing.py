@@ -154,3 +154,41 @@ def test_refusals_before_anything_is_signed(services, users, drafts):
     with pytest.raises(PermissionDenied):
         bs.sign_waiting(services, users["kabid"], waiting, {"passphrase": SIGNER.passphrase})
     assert len(bs.waiting_drafts(services, kadis)) == 5
+
+
+LIFECYCLE_FORMS = Path(__file__).resolve().parents[1] / "forms_lifecycle"
+
+
+def test_drafts_numbered_before_the_tte_are_signed_in_a_batch_too(db_url, clock, sim):
+    """Number-then-sign (issue 11's UJI-NOMOR-TTE, the Kabid signs a.n. Kepala Dinas): the
+    batch signs the numbered drafts and keeps their numbers; no new number is taken."""
+    from desktop_perizinan.devtools.bsre_sim import SimUser
+    from desktop_perizinan.services.app import Services
+    from desktop_perizinan.services.demo import CaseDriver, create_demo_users
+
+    services = Services.open(db_url, LIFECYCLE_FORMS, clock=clock)
+    try:
+        users = create_demo_users(services)
+        kabid = users["kabid"]
+        nik = "1211010101800002"
+        sim.add_user(SimUser(nik=nik, name=kabid.full_name, passphrase="sandi-kabid"))
+        esign.save_signer_config(
+            services,
+            users["admin"],
+            esign.SignerConfig(user_id=kabid.id, backend="bsre", gateway_url=sim.url, nik=nik),
+        )
+        driver = CaseDriver(services, users, clock)
+        numbers = []
+        for seed in range(2):
+            intake = driver.submit("UJI-NOMOR-TTE", DEMO_APPLICANTS[seed], seed=seed)
+            assert driver.run(intake.case_id, stop_at="tte") is CaseStatus.RUNNING
+            view = services.queries.case(intake.case_id)
+            numbers.append(next(d.number for d in view.documents if d.kind == "izin"))
+        waiting = bs.waiting_drafts(services, kabid)
+        assert len(waiting) == 2
+        report = bs.sign_waiting(services, kabid, waiting, {"passphrase": "sandi-kabid"})
+        assert [r.status for r in report.results] == [bs.SIGNED, bs.SIGNED], report.results
+        assert [r.number for r in report.results] == numbers
+        assert [r.number for r in services.books.agenda("izin_uji_tte", 2026)] == numbers
+    finally:
+        services.close()

@@ -313,3 +313,33 @@ def test_batch_progress_dialog_cancels_between_files(
     assert "dihentikan atas permintaan Anda" in dialog.summary.text()
     assert len(bs.waiting_drafts(services, users["kadis"])) == report.count(bs.CANCELLED)
     qtbot.mouseClick(dialog.close_button, LEFT)
+
+
+def test_batch_signing_with_the_own_pkcs12(
+    qtbot: QtBot, services: Services, users, driver, tmp_path: Path
+) -> None:
+    """A signer without BSrE: the batch asks for the .p12 once and its password once."""
+    from pki import KADIS_NAME, PASSPHRASE, kadis_pkcs12, make_ca
+
+    ca = make_ca()
+    p12 = tmp_path / "marisi.p12"
+    p12.write_bytes(kadis_pkcs12(ca))
+    for seed in range(2):
+        at_signing(driver, seed)
+    screen = tasks_screen(qtbot, services)
+    dialog = open_batch(qtbot, screen)
+    dialog.choose_certificate = lambda _parent: str(p12)
+    qtbot.mouseClick(dialog.p12_button, LEFT)
+    assert dialog.p12_button.text() == "marisi.p12"
+    qtbot.keyClicks(dialog.secret, PASSPHRASE)
+    with qtbot.waitSignal(dialog.settled, timeout=60_000):
+        qtbot.mouseClick(dialog.sign_button, LEFT)
+    report = dialog.report
+    assert report is not None and report.count(bs.SIGNED) == 2, dialog.banner.text()
+    for result in report.results:
+        permit = next(
+            d for d in services.queries.case(result.draft.case_id).documents if d.kind == "izin"
+        )
+        (sig,) = esign.validate_signatures(services.documents.pdf(permit.id), [ca.certificate])
+        assert sig.ok and sig.signer.common_name == KADIS_NAME
+    qtbot.mouseClick(dialog.close_button, LEFT)

@@ -19,7 +19,8 @@ What is measured (medians and p95 over ``--runs``):
   debounce is waiting, not work, and is left out). Beside it: the bare search query for the same
   text.
 
-Targets (issue 4): first paint under 300 ms, each keystroke under 50 ms.
+Targets (issue 4): first paint under 300 ms, each keystroke under 50 ms; issue 14: p95 per
+keystroke under 40 ms at a load average of 2 or less (printed beside it).
 """
 
 from __future__ import annotations
@@ -219,7 +220,7 @@ def main() -> int:
                 ("count shown (background)", ms(median(counts)), ms(p95(counts)),
                  ms(median(bare_total)) + " (count)", "-"),
                 ("keystroke (all texts)", ms(median(keystrokes)), ms(p95(keystrokes)),
-                 ms(median(bare_keys)), "< 50 ms"),
+                 ms(median(bare_keys)), "p95 < 40 ms"),
                 ("  of which Qt repaint alone", ms(median(repaint)), ms(p95(repaint)),
                  "(same table, same rows)", "-"),
             ],
@@ -231,6 +232,13 @@ def main() -> int:
         )
         ok = median(paints) < 0.3 and median(keystrokes) < 0.05
         print(f"\n{'OK (medians)' if ok else 'OVER TARGET'}; p95 keystroke {ms(p95(keystrokes))}")
+        load = os.getloadavg()[0]
+        goal = "OK" if p95(keystrokes) < 0.040 else "ABOVE GOAL"
+        print(
+            f"issue 14: p95 keystroke < 40 ms at load <= 2: {ms(p95(keystrokes))} {goal} "
+            f"(load average {load:.1f}{'' if load <= 2 else ', above 2: not a quiet machine'}; "
+            f"background count capped at {screen.model.count_cap:,})"
+        )
         return 0
     finally:
         services.close()

@@ -81,6 +81,8 @@ for url in "${urls[@]}"; do
     step "queries at office scale ($name)"
     "$py" "$here/bench_queries.py" --db "$url" --repeat "$repeat" --explain --json "$out/queries-$name.json" \
         | tee "$out/queries-$name.txt"
+    step "statements per intake ($name)"
+    "$py" "$here/intake_trace.py" --db "$url" | tee "$out/intake-trace-$name.txt"
     step "intake + resi at office scale ($name)"
     "$py" "$here/bench_intake.py" --db "$url" --runs "$runs" --warmup "$warmup" \
         --json "$out/intake-$name.json" --profile "$out/intake-$name.prof" | tee "$out/intake-$name.txt"
@@ -113,6 +115,13 @@ if [ "$quick" = 1 ]; then
 else
     run_other bench_books_export.py
 fi
+
+run_other bench_memory.py --db "$sqlite_url"
+run_other bench_access_log.py
+run_other bench_audit.py
+
+step "issue 14: every goal beside its floor (same run; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+grep -h -E "^issue 14|^Target|target login|goal <|^statements per intake" "$out"/*.txt || true
 
 step "done: results in $out"
 exit "$others_failed"

@@ -118,7 +118,6 @@ fi
 
 run_other bench_memory.py --db "$sqlite_url"
 run_other bench_access_log.py
-run_other bench_audit.py
 
 step "issue 14: every goal beside its floor (same run; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 grep -h -E "^issue 14|^Target|target login|goal <|^statements per intake" "$out"/*.txt || true

@@ -56,6 +56,7 @@ class Services:
         from desktop_perizinan.services.queries import CaseQueries
         from desktop_perizinan.services.retention import RetentionService
         from desktop_perizinan.services.settings import SettingsService
+        from desktop_perizinan.services.stages import StageService
         from desktop_perizinan.services.user_admin import UserAdminService
         from desktop_perizinan.services.users import UserService
 
@@ -80,6 +81,7 @@ class Services:
         self.pdp_report = PdpReportService(self)
         self.retention = RetentionService(self)
         self.outside_numbers = OutsideNumberService(self)
+        self.stages = StageService(self)
 
     @classmethod
     def open(

@@ -22,6 +22,7 @@ from desktop_perizinan.services.reports import (
     Period,
     ReportService,
 )
+from desktop_perizinan.services.stages import StageRisk
 from desktop_perizinan.workflow.definition import CaseStatus
 
 if TYPE_CHECKING:
@@ -61,6 +62,9 @@ class Dashboard:
     this_month: MonthFigures  # 1st of this month to now
     last_month_same_days: MonthFigures  # 1st of last month to the same day and time
     last_month: MonthFigures  # the whole of last month
+    #: PP 28/2025 stages close to or past their deadline (fiktif positif risk), most urgent
+    #: first (services/stages.py, issue 13.5).
+    stage_risks: tuple[StageRisk, ...] = ()
 
 
 def same_moment_last_month(now: datetime) -> datetime:
@@ -152,6 +156,7 @@ class DashboardService:
             key=lambda load: (-load.open, -load.overdue, load.permit_name, load.step_no),
         )
         overdue = reports.overdue()
+        stage_risks = tuple(self._s.stages.at_risk())
         this_period = Period.of(today)
         last_period = this_period.previous()
         return Dashboard(
@@ -173,4 +178,5 @@ class DashboardService:
                 last_period, until=same_moment_last_month(now)
             ),
             last_month=reports.month_figures(last_period),
+            stage_risks=stage_risks,
         )

@@ -313,6 +313,9 @@ class PermitType:
     records: tuple[str, ...] = ()  # Pencatatan dan pendataan
     #: ``[applicant]``: the labels and mandatory flags of the applicant's name and address.
     applicant: ApplicantForm = DEFAULT_APPLICANT
+    #: ``[stages]`` (PP 28/2025, issue 13.5; see workflow/stages.py): (stage code, declared
+    #: deadline or None = the sum of its steps' times, step ids), in the regulation's order.
+    stages: tuple[tuple[str, Duration | None, tuple[str, ...]], ...] = ()
 
     @property
     def first_step(self) -> Step:

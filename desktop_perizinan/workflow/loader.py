@@ -31,6 +31,7 @@ from desktop_perizinan.workflow.office_file import (
     read_book,
 )
 from desktop_perizinan.workflow.paths import path_totals, service_total
+from desktop_perizinan.workflow.stages import read_stages
 from desktop_perizinan.workflow.toml_lines import LineIndex
 from desktop_perizinan.workflow.type_applicant import read_applicant
 from desktop_perizinan.workflow.type_fields import read_fields, read_wording
@@ -77,6 +78,7 @@ _TOP_KEYS = (
     "wording",
     "steps",
     "applicant",
+    "stages",
 )
 
 
@@ -139,6 +141,7 @@ def parse_permit_type(text: str, file_name: str, office: OfficeConfig) -> Permit
     applicant = read_applicant(r, data)
     read = read_steps(r, data, office)
     steps = read.steps
+    stages = read_stages(r, data, [s.id for s in steps])
 
     if read.shaped:
         check_flow(r, steps)
@@ -189,6 +192,7 @@ def parse_permit_type(text: str, file_name: str, office: OfficeConfig) -> Permit
         warnings_text=header["warnings_text"],
         records=header["records"],
         applicant=applicant,
+        stages=stages,
     )
     return pt
 

@@ -465,7 +465,7 @@ class BooksScreen(QWidget):
 
     def outside_dialog(self, which: str) -> QWidget | None:
         """The dialog "Catat nomor manual", "Pesan nomor" or "Laporan celah" of the book."""
-        from desktop_perizinan.ui.buku import outside_dialogs
+        import desktop_perizinan.ui.buku.outside_dialogs as outside_dialogs
 
         book = self._book()
         if book is None or (which != "gaps" and not self.can_keep):

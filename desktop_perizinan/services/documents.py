@@ -23,34 +23,44 @@ from desktop_perizinan.db.models import (
     Document,
     DocumentVersion,
     Fee,
-    Paraf,
-    User,
-    UserRole,
 )
 from desktop_perizinan.documents import contexts as c
 from desktop_perizinan.documents.dates import format_date
-from desktop_perizinan.documents.field_text import display_value, display_values
-from desktop_perizinan.errors import NotFound, ValidationError
+from desktop_perizinan.errors import NotFound
 from desktop_perizinan.privacy import mask_nik
-from desktop_perizinan.services import acting_head, numbering
+from desktop_perizinan.services import numbering
 from desktop_perizinan.services.actor import Actor
-from desktop_perizinan.services.casework import DocumentRef
+from desktop_perizinan.services.document_parts import DocumentRef
 from desktop_perizinan.services.settings import verification_secret
-from desktop_perizinan.workflow import lifecycle
 from desktop_perizinan.workflow.definition import (
-    AUTHORITY_DIRECT,
-    HEAD_ROLE,
-    DocumentKind,
     PermitType,
-    Step,
 )
-from desktop_perizinan.workflow.placeholders import fill
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
 
-QR_PREFIX = "PRZ"
-#: Placeholders left in a draft's text until the letter is numbered and dated.
+from desktop_perizinan.services.document_parts import (
+    QR_PREFIX,
+    case_reference,
+    parse_qr_payload,
+    qr_payload,
+    render,
+)
+from desktop_perizinan.services.document_parts import (
+    applicant_of as _applicant,
+)
+from desktop_perizinan.services.document_parts import (
+    first_role as _first_role,
+)
+from desktop_perizinan.services.document_parts import (
+    ref as _ref,
+)
+from desktop_perizinan.services.document_parts import (
+    with_payload as _with_payload,
+)
+from desktop_perizinan.services.letter_lifecycle import LetterLifecycle
+from desktop_perizinan.services.letter_signers import printed_signatory
+
 LATE_PLACEHOLDERS = ("nomor", "tanggal")
 TITLES = {
     "resi": "Resi Penerimaan Berkas",
@@ -65,24 +75,6 @@ TITLES = {
 }
 
 
-def render(ctx: c.DocumentContext) -> bytes:
-    """Render any context with its renderer (reportlab is imported only here, lazily)."""
-    from desktop_perizinan.documents import pdf
-
-    return pdf.render(ctx)
-
-
-def qr_payload(number: str, code: str) -> str:
-    return f"{QR_PREFIX}|{number}|{code}"
-
-
-def parse_qr_payload(text: str) -> tuple[str, str] | None:
-    parts = text.strip().split("|")
-    if len(parts) != 3 or parts[0] != QR_PREFIX:
-        return None
-    return parts[1], parts[2]
-
-
 @dataclass(frozen=True)
 class DocumentInfo:
     id: int
@@ -93,7 +85,10 @@ class DocumentInfo:
     versions: int
 
 
-class DocumentService:
+class DocumentService(LetterLifecycle):
+    """Every document of a case; the letter's life and signature blocks come from the mixins
+    (``letter_lifecycle``, ``letter_signers``)."""
+
     def __init__(self, services: Services) -> None:
         self._s = services
 
@@ -121,9 +116,6 @@ class DocumentService:
         if doc is None or not doc.versions:
             raise NotFound(f"Dokumen {kind} belum ada.")
         return doc.versions[-1]
-
-    def office(self, session: Session) -> c.OfficeProfile:
-        return self._s.settings.office_profile(session)
 
     # ------------------------------------------------------------------ counter documents
 
@@ -311,267 +303,6 @@ class DocumentService:
         version = self._add_version(session, doc, actor, render(ctx), dict(data), True, now)
         return _ref(doc, version)
 
-    # ------------------------------------------------------------------ the letter's life
-
-    def draft_letter(
-        self,
-        session: Session,
-        actor: Actor,
-        case: Case,
-        pt: PermitType,
-        kind: DocumentKind,
-        body: str | None,
-        now: datetime,
-        step: Step,
-    ) -> DocumentRef:
-        """Draft (or redraft after a return) the permit or the rejection letter."""
-        doc = self.current_document(session, case.id, kind.value)
-        if doc is None or doc.status == "final":
-            title = (
-                pt.wording.permit_title
-                if kind is DocumentKind.PERMIT
-                else (pt.wording.rejection_subject)
-            )
-            doc = self._new_document(session, case, kind.value, title, now)
-        else:
-            # A new text must be signed again (workflow.lifecycle.DRAFT_RESETS); a number
-            # taken before the signature (number-then-sign) stays with the letter.
-            doc.signed_by = doc.signed_at = doc.sign_mode = doc.signed_as = None
-        template = (
-            pt.wording.permit_body if kind is DocumentKind.PERMIT else pt.wording.rejection_body
-        )
-        values = self._wording_values(session, case, pt)
-        text = body if body is not None else fill(template, values).strip("\n")
-        if "{" in fill(text, {**values, "nomor": "", "tanggal": ""}):
-            raise ValidationError(
-                "Isi surat masih memuat isian yang tidak dikenal dalam kurung kurawal { }.", "body"
-            )
-        payload = {"kind": kind.value, "body": text}
-        version = self._add_version(session, doc, actor, b"", payload, False, now)
-        # The drafter initials first when the role is part of the paraf chain (rank > 0).
-        role = step.actor
-        if self._s.office.roles.get(role) and self._s.office.roles[role].rank > 0:
-            session.add(
-                Paraf(
-                    document_version_id=version.id,
-                    user_id=actor.id,
-                    role=role,
-                    action="paraf",
-                    at=now,
-                )
-            )
-            session.flush()
-        version.pdf = render(self._letter_context(session, case, pt, doc, version, draft=True))
-        version.sha256 = hashlib.sha256(version.pdf).hexdigest()
-        return _ref(doc, version)
-
-    def record_paraf(
-        self,
-        session: Session,
-        actor: Actor,
-        doc: Document,
-        step: Step,
-        action: str,
-        note: str | None,
-        now: datetime,
-    ) -> DocumentRef:
-        version = doc.versions[-1]
-        if version.final:
-            raise ValidationError("Dokumen sudah final; paraf tidak dapat ditambahkan.")
-        session.add(
-            Paraf(
-                document_version_id=version.id,
-                user_id=actor.id,
-                role=step.actor,
-                action=action,
-                note=(note or "").strip() or None,
-                at=now,
-            )
-        )
-        session.flush()
-        case = session.get(Case, doc.case_id)
-        assert case is not None
-        pt = self._s.definition_for(session, case)
-        version.pdf = render(self._letter_context(session, case, pt, doc, version, draft=True))
-        version.sha256 = hashlib.sha256(version.pdf).hexdigest()
-        return _ref(doc, version)
-
-    def sign(
-        self,
-        session: Session,
-        actor: Actor,
-        case: Case,
-        pt: PermitType,
-        doc: Document,
-        mode: str,
-        data: dict[str, Any],
-        now: datetime,
-        step: Step | None = None,
-    ) -> DocumentRef:
-        """Record the signature of the signing ``step`` (its role and form of authority).
-
-        Wet, sign-then-number: only recorded here; the final is rendered after numbering,
-        printed and signed by hand. Wet, number-then-sign: the numbered letter was printed for
-        signature; this makes it final. Electronic, sign-then-number: the number must show in
-        the PDF that is signed, so it is taken now, in this transaction, from ``data["book"]``
-        (the book of the following penomoran step). Electronic, number-then-sign: the
-        numbered letter is rendered final and signed. The PDF is signed (PAdES, invisible
-        field) through the signer's backend; no secret is stored.
-        """
-        doc.signed_as = printed_signatory(self._signatory(session, doc, step, actor, now))
-        if mode == "elektronik":
-            return self._sign_electronic(session, actor, case, pt, doc, data, now)
-        version = doc.versions[-1]
-        doc.signed_by = actor.id
-        doc.signed_at = now
-        doc.sign_mode = mode
-        if doc.number is not None:
-            return self._finalize(session, actor, case, pt, doc, now)
-        return _ref(doc, version)
-
-    def _sign_electronic(
-        self,
-        session: Session,
-        actor: Actor,
-        case: Case,
-        pt: PermitType,
-        doc: Document,
-        data: dict[str, Any],
-        now: datetime,
-    ) -> DocumentRef:
-        from desktop_perizinan.services import esign
-
-        numbered_first = doc.number is not None
-        # The signer's backend (Pengaturan): own PKCS#12 or BSrE. A PKCS#12 certificate is
-        # checked before a number is taken; BSrE's answer is validated after (esign.preflight).
-        backend = esign.backend_for(session, actor, data)
-        if isinstance(backend, esign.Pkcs12Backend):
-            backend.check(now)
-        permit = doc.kind == DocumentKind.PERMIT.value
-        book = str(data.get("book") or (pt.numbering.book if permit else "surat_keluar"))
-        doc.signed_by = actor.id
-        doc.signed_at = now
-        doc.sign_mode = "elektronik"
-        if numbered_first:
-            ref = self._finalize(session, actor, case, pt, doc, now)
-        else:
-            ref = self.finalize_with_number(session, actor, case, pt, doc, book, now)
-        final = doc.versions[-1]
-        assert doc.number is not None and doc.verification_code is not None
-        signed = backend.sign(
-            esign.SignRequest(
-                pdf=final.pdf,
-                reason=f"{doc.title} nomor {doc.number}",
-                location=self.office(session).city,
-                label=doc.number,
-                link_qr=qr_payload(doc.number, doc.verification_code),
-                printed=(doc.number,),
-                embedded=(doc.verification_code,),
-            ),
-            now,
-        )
-        final.pdf = signed.pdf
-        final.sha256 = hashlib.sha256(final.pdf).hexdigest()
-        data["hasil_tte"] = signed  # read back by the step (casework) for its record
-        return ref
-
-    def finalize_with_number(
-        self,
-        session: Session,
-        actor: Actor,
-        case: Case,
-        pt: PermitType,
-        doc: Document,
-        book: str,
-        now: datetime,
-    ) -> DocumentRef:
-        """Take the number, then render the final (no DRAF, no paraf box, with the QR).
-
-        The QR payload also goes into the PDF's metadata before the bytes are stored (so the
-        stored SHA-256 covers it): a file can then be verified without decoding the image.
-        """
-        if doc.signed_at is None:
-            # Reached only when the file's order (validated by the loader) has no signature
-            # after this numbering; see workflow.lifecycle.signature_follows.
-            raise ValidationError("Dokumen belum ditandatangani; penomoran menunggu tanda tangan.")
-        payload = self._take_number(session, actor, case, doc, book, now)
-        return self._finalize(session, actor, case, pt, doc, now, payload)
-
-    def assign_number(
-        self,
-        session: Session,
-        actor: Actor,
-        case: Case,
-        pt: PermitType,
-        doc: Document,
-        book: str,
-        now: datetime,
-    ) -> DocumentRef:
-        """Number-then-sign: take the number now (the agenda book records this officer and
-        this time) and render the numbered, dated letter that goes to the signer. It is not
-        final: the signature (wet or electronic) makes it so."""
-        payload = self._take_number(session, actor, case, doc, book, now)
-        version = self._add_version(session, doc, actor, b"", payload, False, now)
-        assert doc.number is not None and doc.verification_code is not None
-        version.pdf = _with_payload(
-            render(self._letter_context(session, case, pt, doc, version, draft=False)),
-            qr_payload(doc.number, doc.verification_code),
-        )
-        version.sha256 = hashlib.sha256(version.pdf).hexdigest()
-        return _ref(doc, version)
-
-    def _take_number(
-        self, session: Session, actor: Actor, case: Case, doc: Document, book: str, now: datetime
-    ) -> dict[str, Any]:
-        """Take the number from ``book``; the payload of the version that will show it."""
-        if doc.number is not None:
-            raise ValidationError(f"Dokumen ini sudah bernomor {doc.number}.")
-        entry = numbering.take_number(
-            session,
-            book,
-            when=now,
-            taken_by=actor.id,
-            case_id=case.id,
-            document_id=doc.id,
-            subject=doc.title,
-            addressee=case.applicant.name,
-        )
-        doc.number = entry.number
-        doc.numbered_by, doc.numbered_at = actor.id, now
-        payload = dict(doc.versions[-1].body)
-        payload["numbered_at"] = now.isoformat()
-        doc.verification_code = self._code(session, entry.number, doc.kind, case.id, payload)
-        if doc.kind == DocumentKind.PERMIT.value:
-            case.permit_number = entry.number
-            case.search_text = f"{case.search_text} {entry.number.lower()}"
-        return payload
-
-    def _finalize(
-        self,
-        session: Session,
-        actor: Actor,
-        case: Case,
-        pt: PermitType,
-        doc: Document,
-        now: datetime,
-        payload: dict[str, Any] | None = None,
-    ) -> DocumentRef:
-        """The final: numbered and signed, no DRAF, no paraf box, with the QR.
-
-        The QR payload also goes into the PDF's metadata before the bytes are stored (so the
-        stored SHA-256 covers it): a file can then be verified without decoding the image.
-        """
-        assert doc.number is not None and doc.verification_code is not None
-        payload = dict(payload if payload is not None else doc.versions[-1].body)
-        doc.status = "final"
-        final = self._add_version(session, doc, actor, b"", payload, True, now)
-        final.pdf = _with_payload(
-            render(self._letter_context(session, case, pt, doc, final, draft=False)),
-            qr_payload(doc.number, doc.verification_code),
-        )
-        final.sha256 = hashlib.sha256(final.pdf).hexdigest()
-        return _ref(doc, final)
-
     def issue_tanda_terima(
         self,
         session: Session,
@@ -695,227 +426,15 @@ class DocumentService:
         raw = digest.hexdigest()[:16].upper()
         return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
-    def _wording_values(self, session: Session, case: Case, pt: PermitType) -> dict[str, Any]:
-        office = self.office(session)
-        # Printed form: a date field as "15 Maret 2024", never the stored ISO.
-        values: dict[str, Any] = dict(display_values(pt.fields, case.field_values))
-        values.update(
-            nama_pemohon=case.applicant.name,
-            nik_pemohon=case.applicant.nik,
-            alamat_pemohon=case.applicant.address or "-",
-            telepon_pemohon=case.applicant.phone or "-",
-            nomor_registrasi=case.reg_number or case_reference(case),
-            tanggal_permohonan=format_date(case.received_at.date()),
-            jenis_izin=pt.name,
-            nama_kantor=office.office_name.title(),
-            kabupaten=office.regency.title(),
-            alasan=case.field_values.get("_alasan") or "-",
-        )
-        return values
 
-    def _field_table(self, case: Case, pt: PermitType) -> tuple[tuple[str, str], ...]:
-        form = pt.applicant
-        rows = [(form.name.print_label, case.applicant.name), ("NIK", case.applicant.nik)]
-        if form.address.declared:  # the SOP asks for the address: the permit prints it
-            rows.append((form.address.print_label, case.applicant.address or "-"))
-        rows += [
-            (f.label, display_value(f, case.field_values.get(f.key)) or "-")
-            for f in pt.fields
-            if case.field_values.get(f.key)
-        ]
-        return tuple(rows)
-
-    def _paraf_marks(self, session: Session, version: DocumentVersion) -> tuple[c.ParafMark, ...]:
-        rows = session.scalars(
-            select(Paraf)
-            .where(Paraf.document_version_id == version.id, Paraf.action == "paraf")
-            .order_by(Paraf.at, Paraf.id)
-        ).all()
-        office = self._s.office
-        ordered = sorted(
-            rows, key=lambda p: office.roles[p.role].rank if p.role in office.roles else 0
-        )
-        return tuple(
-            c.ParafMark(role=office.role_name(p.role), name=p.user.full_name, at=p.at)
-            for p in ordered[: c.MAX_PARAF]
-        )
-
-    def _head_signatory(self, session: Session, signer: User | None = None) -> c.Signatory:
-        office = self.office(session)
-        if signer is None and not office.head_name:
-            signer = session.scalars(
-                select(User).join(UserRole).where(UserRole.role == "kadis", User.active.is_(True))
-            ).first()
-        if signer is not None:
-            return c.Signatory(
-                name=signer.full_name,
-                title=office.head_title,
-                rank=signer.rank,
-                nip=signer.nip,
-            )
-        return office.head_signatory()
-
-    def _signatory(
-        self,
-        session: Session,
-        doc: Document,
-        step: Step | None,
-        signer: Actor | User | None,
-        when: datetime,
-    ) -> c.Signatory:
-        """The signature block as the permit-type file and the office setting say.
-
-        The signing step names the role that signs and the form (langsung, a.n., u.b., Plt.,
-        Plh.); a head's step signed while a Plt./Plh. is set (Pengaturan) prints that form.
-        Before the signature the block shows who will sign (the first active user of the
-        role).
-        """
-        case = session.get(Case, doc.case_id)
-        assert case is not None
-        pt = self._s.definition_for(session, case)
-        kind = DocumentKind(doc.kind) if doc.kind in set(DocumentKind) else None
-        step = step or (lifecycle.signing_step(pt, kind) if kind is not None else None)
-        acting = acting_head.acting_on(session, when.date())
-        user = session.get(User, signer.id) if isinstance(signer, Actor) else signer
-        role = step.actor if step is not None else HEAD_ROLE
-        if user is None and acting is not None and role == HEAD_ROLE:
-            user = session.get(User, acting.user_id)
-        if user is None and role != HEAD_ROLE:
-            user = session.scalars(
-                select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True))
-            ).first()
-        authority = step.authority if step is not None else AUTHORITY_DIRECT
-        if role == HEAD_ROLE and authority == AUTHORITY_DIRECT:
-            if acting is not None and user is not None and user.id == acting.user_id:
-                office = self.office(session)
-                return c.Signatory(
-                    name=user.full_name,
-                    title=office.head_title,
-                    rank=user.rank,
-                    nip=user.nip,
-                    on_behalf=acting.form,  # type: ignore[arg-type]
-                )
-            return self._head_signatory(session, user)
-        name = user.full_name if user is not None else ""
-        rank, nip = (user.rank, user.nip) if user is not None else ("", "")
-        own = self._role_title(session, role)
-        if authority == AUTHORITY_DIRECT:
-            return c.Signatory(name=name, title=own, rank=rank, nip=nip)
-        assert step is not None
-        principal = self._role_title(session, step.on_behalf_of)
-        if authority in ("Plt.", "Plh."):
-            return c.Signatory(name=name, title=principal, rank=rank, nip=nip, on_behalf=authority)
-        return c.Signatory(
-            name=name,
-            title=own,
-            rank=rank,
-            nip=nip,
-            on_behalf=authority,  # type: ignore[arg-type]
-            principal_title=principal,
-        )
-
-    def _role_title(self, session: Session, role: str) -> str:
-        """The printed title of a role: the office head's from the profile, else its name."""
-        if role == HEAD_ROLE:
-            return self.office(session).head_title
-        return self._s.office.role_name(role)
-
-    def _letter_context(
-        self,
-        session: Session,
-        case: Case,
-        pt: PermitType,
-        doc: Document,
-        version: DocumentVersion,
-        *,
-        draft: bool,
-    ) -> c.LetterContext:
-        office = self.office(session)
-        # A letter is dated the day it is numbered (number-then-sign: not the signing day).
-        numbered = version.body.get("numbered_at")
-        day = datetime.fromisoformat(numbered).date() if numbered else version.created_at.date()
-        late = {
-            "nomor": doc.number if not draft and doc.number else ".....",
-            "tanggal": format_date(day) if not draft else ".....",
-        }
-        body = fill(str(version.body.get("body", "")), late)
-        signer = session.get(User, doc.signed_by) if doc.signed_by else None
-        permit = doc.kind == DocumentKind.PERMIT.value
-        qr = (
-            qr_payload(doc.number, doc.verification_code)
-            if (not draft and doc.number and doc.verification_code)
-            else None
-        )
-        e_signed = None
-        marker = ""
-        if not draft and doc.sign_mode == "elektronik" and signer is not None:
-            e_signed = signer.full_name
-            from desktop_perizinan.services.esign.signer_config import config_for
-
-            setting = config_for(session, signer.id)
-            if setting.is_bsre and setting.appearance == "visible":
-                marker = setting.marker if setting.placement == "penanda" else ""
-        return c.LetterContext(
-            office=office,
-            kind=c.LetterKind.PERMIT if permit else c.LetterKind.REJECTION,
-            number=None if draft else doc.number,
-            place=office.city,
-            date=None if draft else day,
-            title=pt.wording.permit_title if permit else "",
-            body=body,
-            signatory=self._signatory(
-                session, doc, None, signer, doc.signed_at or version.created_at
-            ),
-            hal="" if permit else pt.wording.rejection_subject,
-            sifat="Biasa",
-            lampiran="-",
-            addressee=()
-            if permit
-            else (f"Yth. Sdr. {case.applicant.name}", case.applicant.address or "di Tempat"),
-            table=self._field_table(case, pt) if permit else (),
-            legal_basis=pt.legal_basis if permit else (),
-            paraf=self._paraf_marks(session, version) if draft else (),
-            draft=draft,
-            qr_payload=qr,
-            e_signed_by=e_signed,
-            tte_marker=marker,
-            considerations=pt.wording.permit_considerations if permit else (),
-            tembusan=pt.wording.permit_tembusan if permit else pt.wording.rejection_tembusan,
-            # The file's closing sentence (a pencabutan letter does not "give" a permit).
-            closing=fill(
-                pt.wording.permit_closing if permit else pt.wording.rejection_closing,
-                {**self._wording_values(session, case, pt), **late},
-            ),
-        )
-
-
-def _with_payload(pdf: bytes, payload: str) -> bytes:
-    """The PDF with its verification payload in the document information (see verification)."""
-    from desktop_perizinan.services.verification import embed_payload
-
-    return embed_payload(pdf, payload)
-
-
-def printed_signatory(signatory: c.Signatory) -> str:
-    """The signature heading and name on one line, for the agenda book ("ditandatangani
-    oleh"): "a.n. Kepala Dinas ... / Kepala Bidang Perizinan: Ir. Budi"."""
-    heading = " / ".join(line.rstrip(",") for line in signatory.heading_lines())
-    return f"{heading}: {signatory.name}" if signatory.name.strip() else heading
-
-
-def case_reference(case: Case) -> str:
-    """The reference of a case before it has a registration number (klarifikasi slip)."""
-    return f"K-{case.received_at:%Y}-{case.id:06d}"
-
-
-def _applicant(case: Case) -> c.Applicant:
-    a = case.applicant
-    return c.Applicant(name=a.name, nik=a.nik, address=a.address, phone=a.phone)
-
-
-def _first_role(actor: Actor) -> str:
-    return sorted(actor.roles)[0] if actor.roles else ""
-
-
-def _ref(doc: Document, version: DocumentVersion) -> DocumentRef:
-    return DocumentRef(doc.id, doc.title, doc.number, version.version)
+__all__ = [
+    "QR_PREFIX",
+    "TITLES",
+    "DocumentInfo",
+    "DocumentService",
+    "case_reference",
+    "parse_qr_payload",
+    "printed_signatory",
+    "qr_payload",
+    "render",
+]

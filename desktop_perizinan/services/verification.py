@@ -42,7 +42,7 @@ from sqlalchemy import or_, select
 
 from desktop_perizinan.db.models import AgendaEntry, Case, Document, DocumentVersion, User
 from desktop_perizinan.documents.dates import format_date, format_datetime
-from desktop_perizinan.services.documents import QR_PREFIX, parse_qr_payload
+from desktop_perizinan.services.qr_codes import QR_PREFIX, parse_qr_payload
 from desktop_perizinan.workflow.definition import CaseStatus
 
 if TYPE_CHECKING:

@@ -26,6 +26,7 @@ from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.dashboard import Dashboard, DashboardService
 from desktop_perizinan.services.reports import MONTHS, MONTHS_SHORT, OverdueRow
+from desktop_perizinan.services.stages import StageRisk
 from desktop_perizinan.ui.laporan.charts import BarChart, Series
 from desktop_perizinan.ui.laporan.tables import Col, SpecTableModel, SpecTableView, int_text
 from desktop_perizinan.ui.theme import color, icon, set_role
@@ -149,6 +150,17 @@ class DashboardScreen(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.overdue_title)
         lower_layout.addWidget(self.overdue_table, 1)
+        # PP 28/2025 (issue 13.5): stages close to or past their deadline, fiktif positif risk.
+        self.stage_flag = QLabel()
+        self.stage_flag.setObjectName("stageRiskFlag")
+        self.stage_flag.setWordWrap(True)
+        self.stage_model: SpecTableModel[StageRisk] = SpecTableModel(self._stage_columns(), self)
+        self.stage_table = SpecTableView(self.stage_model)
+        self.stage_table.setObjectName("dashboardStageRisks")
+        self.stage_table.doubleClicked.connect(lambda _i: self.open_selected_case(self.stage_table))
+        self.stage_table.activated.connect(lambda _i: self.open_selected_case(self.stage_table))
+        lower_layout.addWidget(self.stage_flag)
+        lower_layout.addWidget(self.stage_table, 1)
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(charts)
         body.addWidget(lower)
@@ -163,6 +175,28 @@ class DashboardScreen(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
+
+    def _stage_columns(self) -> list[Col[StageRisk]]:
+        day = self._s.calendar.standard_day_minutes
+
+        def left(r: StageRisk) -> str:
+            if r.fiktif_positif:
+                return f"lewat {format_working_minutes(-r.remaining_minutes, day)}"
+            return f"sisa {format_working_minutes(r.remaining_minutes, day)}"
+
+        return [
+            Col("No. Registrasi", lambda r: r.reference, 140),
+            Col("Jenis Izin", lambda r: r.permit_name, 300, tooltip=lambda r: r.permit_name),
+            Col("Tahap", lambda r: r.stage, 140),
+            Col("Batas Tahap", lambda r: short_datetime(r.due_at), 160),
+            Col(
+                "Keadaan",
+                lambda r: f"{left(r)} — risiko fiktif positif" if r.fiktif_positif else left(r),
+                300,
+                stretch=True,
+                color=lambda r: color("error") if r.fiktif_positif else color("warning"),
+            ),
+        ]
 
     def _overdue_columns(self) -> list[Col[OverdueRow]]:
         day = self._s.calendar.standard_day_minutes
@@ -276,6 +310,22 @@ class DashboardScreen(QWidget):
             f"{int_text(full.withdrawn)} ditarik."
         )
         self.overdue_model.set_rows(d.overdue)
+        risks = d.stage_risks
+        late = sum(1 for r in risks if r.fiktif_positif)
+        self.stage_model.set_rows(list(risks))
+        self.stage_table.setVisible(bool(risks))
+        if risks:
+            self.stage_flag.setText(
+                f"Batas tahap PP 28/2025: {int_text(late)} permohonan lewat batas (risiko "
+                f"fiktif positif: dianggap disetujui), {int_text(len(risks) - late)} mendekati "
+                "batas. Klik dua kali untuk membuka."
+            )
+            set_role(self.stage_flag, "error" if late else "warning")
+        else:
+            self.stage_flag.setText(
+                "Batas tahap PP 28/2025: tidak ada permohonan yang mendekati batas."
+            )
+            set_role(self.stage_flag, "hint")
         more = d.overdue_count - len(d.overdue)
         self.overdue_title.setText(
             "Langkah terlambat"
@@ -283,8 +333,8 @@ class DashboardScreen(QWidget):
             + (" (klik dua kali untuk membuka)" if d.overdue else ": tidak ada")
         )
 
-    def open_selected_case(self) -> None:
-        row = self.overdue_table.current_row()
+    def open_selected_case(self, table: SpecTableView | None = None) -> None:
+        row = (table or self.overdue_table).current_row()
         opener = getattr(self.window(), "open_case", None)
-        if isinstance(row, OverdueRow) and callable(opener):
+        if isinstance(row, (OverdueRow, StageRisk)) and callable(opener):
             opener(row.case_id)

@@ -1,0 +1,74 @@
+"""Beranda flags a case close to or past its PP 28/2025 stage deadline (issue 13.5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from desktop_perizinan.services.app import Services
+from desktop_perizinan.services.demo import (
+    DEMO_APPLICANTS,
+    DEMO_PASSWORD,
+    CaseDriver,
+    create_demo_users,
+    demo_clock,
+)
+from desktop_perizinan.ui.laporan import DashboardScreen
+from desktop_perizinan.ui.worker import wait_for_all
+
+pytestmark = pytest.mark.gui
+
+FORMS = Path(__file__).resolve().parents[2] / "forms"
+LEFT = Qt.MouseButton.LeftButton
+
+
+class Host(QWidget):
+    def __init__(self, screen: QWidget) -> None:
+        super().__init__()
+        self.opened: list[int] = []
+        QVBoxLayout(self).addWidget(screen)
+        self.resize(1280, 800)
+
+    def open_case(self, case_id: int) -> None:
+        self.opened.append(case_id)
+
+
+@pytest.fixture
+def office(db_url: str) -> Iterator[tuple[Services, CaseDriver, object]]:
+    clock = demo_clock()
+    s = Services.open(db_url, FORMS, clock=clock)
+    try:
+        driver = CaseDriver(s, create_demo_users(s), clock)
+        yield s, driver, clock
+    finally:
+        wait_for_all()
+        s.close()
+
+
+def test_beranda_flags_fiktif_positif_risk_and_opens_the_case(qtbot, office):
+    services, driver, clock = office
+    case_id = driver.submit("DAIRI-LKS-ASING", DEMO_APPLICANTS[0]).case_id
+    driver.run(case_id, stop_at="koordinasi")
+    clock.advance(60 * 24 * 9)  # past the 5 working days of "verifikasi"
+    screen = DashboardScreen(services, services.users.login("kabid", DEMO_PASSWORD))
+    host = Host(screen)
+    qtbot.addWidget(host)
+    host.show()
+    qtbot.waitExposed(host)
+    qtbot.waitUntil(lambda: screen.snapshot is not None, timeout=20_000)
+    assert "1 permohonan lewat batas" in screen.stage_flag.text()
+    assert "fiktif positif" in screen.stage_flag.text()
+    assert screen.stage_model.rowCount() == 1
+    assert screen.stage_model.index(0, 2).data() == "Verifikasi"
+    assert "risiko fiktif positif" in screen.stage_model.index(0, 4).data()
+    host.grab().save("/tmp/beranda_stage.png")
+    index = screen.stage_model.index(0, 1)
+    qtbot.mouseClick(
+        screen.stage_table.viewport(), LEFT, pos=screen.stage_table.visualRect(index).center()
+    )
+    qtbot.keyClick(screen.stage_table, Qt.Key.Key_Return)
+    assert host.opened == [case_id]

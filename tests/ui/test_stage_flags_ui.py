@@ -72,3 +72,24 @@ def test_beranda_flags_fiktif_positif_risk_and_opens_the_case(qtbot, office):
     )
     qtbot.keyClick(screen.stage_table, Qt.Key.Key_Return)
     assert host.opened == [case_id]
+
+
+def test_case_view_shows_the_stage_deadlines(qtbot, office):
+    from desktop_perizinan.ui.tugas.case_view import CaseWidget
+
+    services, driver, clock = office
+    case_id = driver.submit("DAIRI-LKS-ASING", DEMO_APPLICANTS[1]).case_id
+    driver.run(case_id, stop_at="koordinasi")
+    widget = CaseWidget(services, services.users.login("kabid", DEMO_PASSWORD), case_id)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    text = widget.stages_line.text()
+    assert text.startswith("Tahapan PP 28/2025: Pendaftaran: selesai")
+    assert "Verifikasi: berjalan, sisa" in text and "Penerbitan: belum dimulai" in text
+    clock.advance(60 * 24 * 9)
+    widget.reload()
+    assert "Verifikasi: LEWAT BATAS" in widget.stages_line.text()
+    assert "risiko fiktif positif" in widget.stages_line.text()
+    widget.grab().save("/tmp/case_stages.png")

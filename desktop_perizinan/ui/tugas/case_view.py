@@ -189,6 +189,10 @@ class CaseWidget(QWidget):
         self.countdown.setObjectName("caseCountdown")
         step_line.addWidget(self.countdown)
         layout.addLayout(step_line)
+        self.stages_line = QLabel()  # PP 28/2025 stage deadlines (services/stages.py)
+        self.stages_line.setObjectName("caseStages")
+        self.stages_line.setWordWrap(True)
+        layout.addWidget(self.stages_line)
 
         actions = QHBoxLayout()
         self.act_button = QPushButton()
@@ -341,6 +345,7 @@ class CaseWidget(QWidget):
             closed = f" pada {short_datetime(view.closed_at)}" if view.closed_at else ""
             self.current.setText(f"Langkah terakhir: {view.current_step_name}{closed}")
             self.countdown.set_due(None)
+        self._show_stages()
         may_act = step is not None and step.may_act
         self.act_button.setVisible(may_act)
         if may_act:
@@ -361,6 +366,20 @@ class CaseWidget(QWidget):
         self._fill_file(view)
         self.timeline.set_rows(view.timeline)
         self._fill_documents(view)
+
+    def _show_stages(self) -> None:
+        """One line per PP 28/2025 stage; red when one is past its deadline (fiktif positif)."""
+        from desktop_perizinan.services.stages import describe
+
+        stages = self.services.stages.case_stages(self.case_id)
+        self.stages_line.setVisible(bool(stages))
+        fmt = self.services.calendar.format_working_minutes
+        self.stages_line.setText(
+            "Tahapan PP 28/2025: " + " · ".join(describe(s, fmt) for s in stages)
+        )
+        late = any(s.state == "lewat batas" for s in stages)
+        near = any(s.at_risk for s in stages)
+        set_role(self.stages_line, "error" if late else ("warning" if near else "hint"))
 
     def _fill_applicant(self, view: CaseView) -> None:
         form = self.applicant_form

@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 from desktop_perizinan.workflow import loader, office_file, type_fields, type_sections, type_steps
+from desktop_perizinan.workflow.stages import STAGES
 from desktop_perizinan.workflow.type_applicant import APPLICANT_KEYS
 
 README = Path(__file__).resolve().parents[2] / "forms" / "README.md"
@@ -26,6 +27,8 @@ KNOWN = {
     "numbering": {"book", "title", "pattern", "yearly"},
 }
 TOP = set(loader._TOP_KEYS) | set(office_file._OFFICE_KEYS)
+#: ``[stages.<tahap>]`` (PP 28/2025): the tahap names and the keys of each.
+STAGE_KEYS = {"deadline", "steps"}
 
 
 def test_the_readme_has_an_example_for_every_section():
@@ -42,6 +45,10 @@ def test_every_example_parses_and_uses_known_keys():
         data = tomllib.loads(block)  # raises on a broken example
         for key, value in data.items():
             assert key in TOP, f"unknown top-level key {key!r} in:\n{block}"
+            if key == "stages":
+                assert set(value) <= set(STAGES), f"unknown stage in:\n{block}"
+                assert all(set(v) <= STAGE_KEYS for v in value.values()), block
+                continue
             allowed = KNOWN.get(key)
             if allowed is None:
                 continue

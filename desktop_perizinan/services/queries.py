@@ -23,11 +23,12 @@ from desktop_perizinan.db.models import (
     User,
 )
 from desktop_perizinan.errors import NotFound
+from desktop_perizinan.services.acting_head import acting_on
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.documents import case_reference
 from desktop_perizinan.services.steps import state_of
 from desktop_perizinan.workflow import engine
-from desktop_perizinan.workflow.definition import Action, CaseStatus, Outcome, StepNo
+from desktop_perizinan.workflow.definition import HEAD_ROLE, Action, CaseStatus, Outcome, StepNo
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -150,11 +151,15 @@ class CaseQueries:
         """The open steps of the actor's roles, most urgent first."""
         now = self._s.now()
         with self._s.db.reading() as session:
+            roles = set(actor.roles)
+            acting = acting_on(session, now.date())  # a Plt./Plh. also sees the head's steps
+            if acting is not None and acting.user_id == actor.id:
+                roles.add(HEAD_ROLE)
             rows = session.execute(
                 select(StepRecord, Case, Applicant)
                 .join(Case, Case.id == StepRecord.case_id)
                 .join(Applicant, Applicant.id == Case.applicant_id)
-                .where(StepRecord.done_at.is_(None), StepRecord.role.in_(sorted(actor.roles)))
+                .where(StepRecord.done_at.is_(None), StepRecord.role.in_(sorted(roles)))
                 .order_by(StepRecord.due_at)
                 .limit(limit)
             ).all()

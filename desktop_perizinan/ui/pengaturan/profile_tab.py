@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_perizinan.documents.contexts import OfficeProfile
 from desktop_perizinan.errors import UserError, ValidationError
+from desktop_perizinan.ui.pengaturan.acting_head_box import ActingHeadBox
 from desktop_perizinan.ui.pengaturan.common import make_banner
 from desktop_perizinan.ui.pengaturan.profile_form import HeadForm, LetterheadForm
 from desktop_perizinan.ui.theme import icon
@@ -65,6 +66,8 @@ class ProfileTab(QWidget):
         inner = QVBoxLayout(content)
         inner.addWidget(kop_box)
         inner.addWidget(head_box)
+        self.acting = ActingHeadBox(services, actor, content)  # issue 11: Plt./Plh.
+        inner.addWidget(self.acting)
         inner.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)

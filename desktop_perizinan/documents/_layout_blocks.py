@@ -6,6 +6,7 @@ Private to the package (see :mod:`desktop_perizinan.documents._layout`, which re
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER
@@ -81,6 +82,15 @@ def _fit_size(text: str, font: str, width: float, start: float, floor: float, li
     return floor
 
 
+@cache
+def _kop_style(name: str, size: float, font: str) -> ParagraphStyle:
+    """A kop line's style, one object per (line, size, font): the parsed kop lines are then
+    cached across documents (``_layout_base.CachedParagraph`` keys on the style)."""
+    return ParagraphStyle(
+        name, fontName=font, fontSize=size, leading=size * 1.18, alignment=TA_CENTER
+    )
+
+
 def kop(office: OfficeProfile, width: float, *, scale: float = 1.0) -> list[Flowable]:
     """The kop surat: emblem on the left, three centred lines, a double rule under them.
 
@@ -101,10 +111,7 @@ def kop(office: OfficeProfile, width: float, *, scale: float = 1.0) -> list[Flow
     )
     addr_size = max(7.5 * scale, 6.5)
 
-    def st(name: str, size: float, font: str) -> ParagraphStyle:
-        return ParagraphStyle(
-            name, fontName=font, fontSize=size, leading=size * 1.18, alignment=TA_CENTER
-        )
+    st = _kop_style
 
     lines: list[Flowable] = [
         para(office.government_line, st("kop-gov", gov_size, FONT)),

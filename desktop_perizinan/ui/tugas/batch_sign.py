@@ -77,10 +77,10 @@ class BatchSignDialog(QDialog):
         self._p12 = b""
 
         layout = QVBoxLayout(self)
-        title = QLabel(f"{len(self.drafts)} draf menunggu tanda tangan Anda")
-        title.setObjectName("batchTitle")
-        set_role(title, "title")
-        layout.addWidget(title)
+        self.title = QLabel(f"{len(self.drafts)} draf menunggu tanda tangan Anda")
+        self.title.setObjectName("batchTitle")
+        set_role(self.title, "title")
+        layout.addWidget(self.title)
         self.banner = Banner(self)
         layout.addWidget(self.banner)
         self.pages = QStackedWidget()
@@ -101,7 +101,7 @@ class BatchSignDialog(QDialog):
         layout.addLayout(buttons)
         self.list.itemChanged.connect(lambda _item: self._update_button())
         self._update_button()
-        self.resize(760, 520)
+        self.resize(900, 540)
         self.secret.setFocus()
 
     # ---------------------------------------------------------------- layout
@@ -161,13 +161,27 @@ class BatchSignDialog(QDialog):
                 Column("No. registrasi", lambda r: r.draft.reg_number),
                 Column("Pemohon", lambda r: r.draft.applicant),
                 Column("Hasil", lambda r: r.status_label),
-                Column("Nomor / keterangan", lambda r: r.number or r.message, stretch=True),
+                Column(
+                    "Nomor / keterangan",
+                    lambda r: r.number or r.message,
+                    stretch=True,
+                    tooltip=lambda r: r.message,
+                ),
             ]
         )
         self.results_view = RowsView(self.results, page)
         self.results_view.setObjectName("batchResults")
         self.results_view.setWordWrap(True)
         layout.addWidget(self.results_view, 1)
+        # The whole message of the selected file (a refusal is longer than its cell).
+        self.detail = QLabel()
+        self.detail.setObjectName("batchDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.detail)
+        self.results_view.selectionModel().currentRowChanged.connect(
+            lambda *_a: self._show_detail()
+        )
         self.outage_note = QLabel(
             "Layanan TTE tidak dapat dihubungi. Berkas yang belum ditandatangani tetap di "
             "daftar tugas; bila layanan mati lama, tanda tangani basah dari langkah Tanda "
@@ -179,6 +193,16 @@ class BatchSignDialog(QDialog):
         self.outage_note.hide()
         layout.addWidget(self.outage_note)
         return page
+
+    def _show_detail(self) -> None:
+        result = self.results_view.current_row()
+        if result is None:
+            self.detail.clear()
+            return
+        self.detail.setText(
+            f"{result.draft.reg_number} ({result.draft.title}): {result.status_label}. "
+            f"{result.message}"
+        )
 
     def _secret_label(self) -> str:
         if not self.config.is_bsre:
@@ -292,7 +316,11 @@ class BatchSignDialog(QDialog):
         set_role(
             self.summary, "ok" if report.count(bs.SIGNED) == len(report.results) else "warning"
         )
+        self.title.setText("Hasil penandatanganan")
         self.results.set_rows(list(report.results))
+        first_failed = next((i for i, r in enumerate(report.results) if r.status != bs.SIGNED), 0)
+        self.results_view.selectRow(first_failed)
+        self._show_detail()
         self.outage_note.setVisible(report.gateway_down)
         self.pages.setCurrentIndex(1)
         self.sign_button.hide()

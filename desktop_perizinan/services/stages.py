@@ -9,6 +9,7 @@ deadline, or past it (*fiktif positif* risk: the application counts as approved)
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -18,7 +19,14 @@ from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import Case, StepRecord
 from desktop_perizinan.workflow.definition import CaseStatus, PermitType
-from desktop_perizinan.workflow.stages import OVERDUE, StageStatus, case_stages, stages_of
+from desktop_perizinan.workflow.stages import (
+    NEAR,
+    ON_TIME,
+    OVERDUE,
+    StageStatus,
+    case_stages,
+    stages_of,
+)
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -29,7 +37,7 @@ HEADS = frozenset({"kabid", "kadis"})
 
 @dataclass(frozen=True)
 class StageRisk:
-    """A running case whose current stage is close to or past its PP 28/2025 deadline."""
+    """A running stage of a running case (on Beranda: one close to or past its deadline)."""
 
     case_id: int
     reference: str
@@ -42,6 +50,10 @@ class StageRisk:
     @property
     def fiktif_positif(self) -> bool:
         return self.state == OVERDUE
+
+    @property
+    def at_risk(self) -> bool:
+        return self.state in (NEAR, OVERDUE)
 
 
 class StageService:
@@ -81,36 +93,46 @@ class StageService:
 
     def at_risk(self, session: Session | None = None) -> list[StageRisk]:
         """Every running case with a stage close to or past its deadline, most urgent first."""
+        return [r for r in self.running(session) if r.state in (NEAR, OVERDUE)]
+
+    def current(self, case_ids: Iterable[int]) -> dict[int, StageRisk]:
+        """The running stage of each of these cases (the most urgent, if several)."""
+        wanted = set(case_ids)
+        out: dict[int, StageRisk] = {}
+        if not wanted:
+            return out
+        for row in self.running(case_ids=wanted):
+            out.setdefault(row.case_id, row)  # running() is most urgent first
+        return out
+
+    def running(
+        self, session: Session | None = None, *, case_ids: set[int] | None = None
+    ) -> list[StageRisk]:
+        """Every running stage of the running cases, most urgent first (Laporan lists them)."""
         if session is None:
             with self._s.db.reading() as own:
-                return self.at_risk(own)
+                return self.running(own, case_ids=case_ids)
         codes = [code for code, pt in self._s.forms.types.items() if pt.stages]
         if not codes:
             return []
         now = self._s.now()
-        cases = {
-            c.id: c
-            for c in session.scalars(
-                select(Case).where(
-                    Case.form_code.in_(codes), Case.status == CaseStatus.RUNNING.value
-                )
-            )
-        }
+        where = [Case.form_code.in_(codes), Case.status == CaseStatus.RUNNING.value]
+        if case_ids is not None:
+            where.append(Case.id.in_(case_ids))
+        cases = {c.id: c for c in session.scalars(select(Case).where(*where))}
         records: dict[int, list[StepRecord]] = defaultdict(list)
         if cases:
             for record in session.scalars(
-                select(StepRecord)
-                .join(Case, Case.id == StepRecord.case_id)
-                .where(Case.form_code.in_(codes), Case.status == CaseStatus.RUNNING.value)
+                select(StepRecord).join(Case, Case.id == StepRecord.case_id).where(*where)
             ):
                 records[record.case_id].append(record)
-        risks = []
+        rows = []
         for case in cases.values():
             pt = self._s.forms.types[case.form_code]
             for status in self._statuses(pt, case, records[case.id], now):
-                if status.at_risk:
+                if status.state in (ON_TIME, NEAR, OVERDUE):
                     assert status.due_at is not None and status.remaining_minutes is not None
-                    risks.append(
+                    rows.append(
                         StageRisk(
                             case.id,
                             case.reg_number or f"#{case.id}",
@@ -121,8 +143,8 @@ class StageService:
                             status.remaining_minutes,
                         )
                     )
-        risks.sort(key=lambda r: (r.remaining_minutes, r.reference))
-        return risks
+        rows.sort(key=lambda r: (r.remaining_minutes, r.reference))
+        return rows
 
 
 _RUNNING = frozenset({CaseStatus.RUNNING.value, CaseStatus.WAITING_APPLICANT.value})

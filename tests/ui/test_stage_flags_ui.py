@@ -93,3 +93,40 @@ def test_case_view_shows_the_stage_deadlines(qtbot, office):
     assert "Verifikasi: LEWAT BATAS" in widget.stages_line.text()
     assert "risiko fiktif positif" in widget.stages_line.text()
     widget.grab().save("/tmp/case_stages.png")
+
+
+def test_tugas_and_laporan_show_the_stage_deadlines(qtbot, office):
+    from desktop_perizinan.ui.laporan import ReportsScreen
+    from desktop_perizinan.ui.tugas import TasksScreen
+
+    services, driver, clock = office
+    case_id = driver.submit("DAIRI-LKS-ASING", DEMO_APPLICANTS[2]).case_id
+    driver.run(case_id, stop_at="koordinasi")
+    clock.advance(60 * 24 * 9)
+    tasks = TasksScreen(services, services.users.login("seksi", DEMO_PASSWORD))
+    qtbot.addWidget(tasks)
+    tasks.show()
+    qtbot.waitExposed(tasks)
+    tasks.reload()
+    model = tasks.model
+    column = next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == "Batas tahap"
+    )
+    assert model.index(0, column).data().startswith("Verifikasi · 09 Nov 2026")
+    assert "fiktif positif" in model.index(0, column).data(Qt.ItemDataRole.ToolTipRole)
+
+    reports = ReportsScreen(services, services.users.login("kadis", DEMO_PASSWORD))
+    host = Host(reports)
+    qtbot.addWidget(host)
+    host.show()
+    qtbot.waitExposed(host)
+    bar = reports.tabs.tabBar()
+    qtbot.mouseClick(bar, LEFT, pos=bar.tabRect(reports.stages_index).center())
+    tab = reports.stages_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    assert "1 lewat batas" in tab.summary.text()
+    assert tab.model.index(0, 2).data() == "Verifikasi"
+    assert "risiko fiktif positif" in tab.model.index(0, 5).data()
+    host.grab().save("/tmp/laporan_stages.png")

@@ -214,6 +214,11 @@ class ReportsScreen(QWidget):
         # Issue 12: letters signed wet during a TTE outage, their TTE still owed.
         self.pending_tte = PendingTteTab(services, self)
         self.pending_tte_index = self.tabs.addTab(self.pending_tte, "TT&E menunggu")
+        # Issue 13.5: PP 28/2025 stage deadlines of the open files.
+        from desktop_perizinan.ui.laporan.stages_tab import StageDeadlinesTab
+
+        self.stages_tab = StageDeadlinesTab(services, self)
+        self.stages_index = self.tabs.addTab(self.stages_tab, "Batas T&ahap")
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)

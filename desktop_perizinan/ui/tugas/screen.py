@@ -17,6 +17,7 @@ from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.batch_signing import waiting_drafts
 from desktop_perizinan.services.queries import TaskRow
+from desktop_perizinan.services.stages import StageRisk
 from desktop_perizinan.services.tte_outage import pending as pending_tte
 from desktop_perizinan.ui.common.countdown import (
     TICK_MS,
@@ -163,7 +164,34 @@ class TasksScreen(QWidget):
             Column("Langkah", lambda r: f"{r.step_no}. {r.step_name}", lambda r: r.step_no),
             Column("Jenis izin", lambda r: r.permit_name),
             Column("Mulai", lambda r: short_datetime(r.started_at), lambda r: r.started_at),
+            # PP 28/2025 (issue 13.5): the case's running stage and its deadline.
+            Column(
+                "Batas tahap",
+                self._stage_text,
+                lambda r: self._stage_of(r).due_at if self._stage_of(r) else r.due_at,
+                color=self._stage_color,
+                tooltip=self._stage_tip,
+            ),
         ]
+
+    def _stage_of(self, row: TaskRow) -> StageRisk | None:
+        return getattr(self, "_stages", {}).get(row.case_id)
+
+    def _stage_text(self, row: TaskRow) -> str:
+        stage = self._stage_of(row)
+        return f"{stage.stage} · {short_datetime(stage.due_at)}" if stage else ""
+
+    def _stage_color(self, row: TaskRow) -> QColor | None:
+        stage = self._stage_of(row)
+        return urgency_color(stage.remaining_minutes) if stage and stage.at_risk else None
+
+    def _stage_tip(self, row: TaskRow) -> str:
+        stage = self._stage_of(row)
+        if stage is None:
+            return ""
+        if stage.fiktif_positif:
+            return f"Tahap {stage.stage} lewat batas: risiko fiktif positif (dianggap disetujui)"
+        return f"Tahap {stage.stage}: {stage.state}"
 
     # ---------------------------------------------------------------- loading
 
@@ -172,6 +200,7 @@ class TasksScreen(QWidget):
         selected = self.current_task()
         try:
             rows = self.services.queries.tasks(self.actor)
+            self._stages = self.services.stages.current({r.case_id for r in rows})
         except UserError as exc:
             report_error(self, exc)
             return

@@ -29,6 +29,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -362,7 +363,7 @@ def verify_chain(
     anchors = tuple(anchors)
     walk = _Walk(keyring, {a.last_id for a in anchors})
     prev, expected = GENESIS, 1
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
+    for entry in _entries(session):
         prev = walk.entry(entry, prev, expected)
         expected = entry.id + 1
     last = walk.last
@@ -382,10 +383,50 @@ def verify_chain(
     )
 
 
+_KEYED_COLUMNS = ("scheme", "key_id", "mac")
+
+
+def _columns(session: Session, table: str) -> set[str]:
+    """The columns ``table`` really has: a database (or a backup) from before migration 0003
+    has no keyed columns and is read as scheme 1 throughout."""
+    from sqlalchemy import inspect
+
+    from desktop_perizinan.errors import DatabaseError
+
+    inspector = inspect(session.connection())
+    if not inspector.has_table(table):
+        raise DatabaseError(
+            f"Basis data ini bukan basis data Perizinan atau tidak lengkap: tabel {table} tidak ada."
+        )
+    return {column["name"] for column in inspector.get_columns(table)}
+
+
+def _entries(session: Session) -> Iterable[Any]:
+    table = AuditEntry.__table__
+    present = _columns(session, "audit_log")
+    columns = [c for c in table.c if c.name in present]
+    rows = session.execute(select(*columns).order_by(table.c.id).execution_options(yield_per=2000))
+    missing = {name: None for name in _KEYED_COLUMNS if name not in present}
+    if "scheme" in missing:
+        missing["scheme"] = SCHEME_LEGACY
+    for row in rows:
+        yield SimpleNamespace(**row._mapping, **missing)
+
+
+def _head(session: Session) -> Any:
+    table = AuditHead.__table__
+    present = _columns(session, "audit_head")
+    columns = [c for c in table.c if c.name in present]
+    row = session.execute(select(*columns).where(table.c.id == 1)).first()
+    if row is None:
+        return None
+    return SimpleNamespace(**row._mapping, **({} if "mac" in present else {"mac": None}))
+
+
 def _check_head(
     session: Session, walk: _Walk, keyring: Keyring | None, case_count: int | None
 ) -> None:
-    head = session.get(AuditHead, 1)
+    head = _head(session)
     last = walk.last
     if last is None:
         cases = (

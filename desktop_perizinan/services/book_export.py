@@ -188,6 +188,7 @@ class BookExportService:
                 Document.sign_mode,
                 DeferredTte.id,
                 DeferredTte.attached_at,
+                Document.signed_as,
             )
             .outerjoin(Case, Case.id == AgendaEntry.case_id)
             .outerjoin(Document, Document.id == AgendaEntry.document_id)
@@ -231,6 +232,7 @@ class BookExportService:
             sign_mode,
             deferred,
             attached_at,
+            signed_as,
         ) in result:
             yield AgendaRow(
                 id_,
@@ -244,6 +246,7 @@ class BookExportService:
                 bool(voided),
                 reason,
                 signature_note(sign_mode, deferred is not None, attached_at),
+                signed_as or "",
             )
 
     def agenda(self, book_code: str, year: int | None, search: str = "") -> list[AgendaRow]:

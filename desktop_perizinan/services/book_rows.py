@@ -31,6 +31,9 @@ class AgendaRow:
     #: How the numbered document was signed: "basah", "TTE", "basah, TTE menunggu" (outage
     #: mode, issue 12) or "basah, TTE dd-mm-yyyy" once the TTE is attached; "" otherwise.
     signature: str = ""
+    #: "Ditandatangani oleh": the printed signature heading and name (issue 11: a.n., Plt.);
+    #: "" for a line whose letter is not signed in the app.
+    signed_by: str = ""
 
     @property
     def outage_note(self) -> str:

@@ -172,8 +172,13 @@ def test_number_before_an_electronic_signature_by_the_kabid_an_kepala(services, 
     assert "a.n. Kepala Dinas" in text and "Kepala Bidang Perizinan" in text
     assert kabid.full_name in text and "Ditandatangani secara elektronik" in text
     # One number only, taken by the numbering officer before the signature.
-    lines = [r.number for r in services.books.agenda("izin_uji_tte", 2026)]
-    assert lines == [permit.number]
+    book = services.books.agenda("izin_uji_tte", 2026)
+    assert [r.number for r in book] == [permit.number]
+    # The agenda book: who took the number, and "ditandatangani oleh" as the letter prints it.
+    assert book[0].taken_by == users["pengadministrasi"].full_name
+    assert (
+        book[0].signed_by.startswith("a.n. Kepala Dinas") and kabid.full_name in book[0].signed_by
+    )
     assert _agenda_line(services, permit.number).taken_by == users["pengadministrasi"].id
     doc = _document(services, permit.id)
     assert doc.signed_as is not None and doc.signed_as.startswith("a.n. Kepala Dinas")

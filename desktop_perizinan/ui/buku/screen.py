@@ -72,7 +72,9 @@ def agenda_columns(muted: QColor) -> list[Col[AgendaRow]]:
         Col("Perihal", lambda r: r.subject, 260, color=grey, strike=struck, stretch=True),
         Col("Kepada / Pemohon", lambda r: r.addressee, 170, color=grey),
         Col("No. Registrasi", lambda r: r.reg_number or "", 125, color=grey),
-        Col("Petugas", lambda r: r.taken_by, 140, color=grey),
+        Col("Petugas", lambda r: r.taken_by, 140, color=grey, tooltip=lambda r: (
+            f"Nomor diambil oleh {r.taken_by}"
+            + (f"\nDitandatangani oleh {r.signed_by}" if r.signed_by else ""))),
         Col(
             "Keterangan",
             lambda r: void_note(r.void_reason) if r.voided else (r.outage_note or (

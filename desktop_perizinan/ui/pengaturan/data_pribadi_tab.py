@@ -25,9 +25,9 @@ from desktop_perizinan.errors import UserError, ValidationError
 from desktop_perizinan.services.retention import DueApplicant
 from desktop_perizinan.ui.common.documents import open_pdf
 from desktop_perizinan.ui.pengaturan.common import make_banner, stretch_column
-from desktop_perizinan.ui.tugas.case_view import ReasonDialog
 from desktop_perizinan.ui.widgets.form import FieldBox
 from desktop_perizinan.ui.widgets.messages import report_error
+from desktop_perizinan.ui.widgets.reason_dialog import ReasonDialog
 from desktop_perizinan.ui.widgets.table import Column, RowsModel, RowsView
 from desktop_perizinan.ui.worker import Task, run_in_background
 

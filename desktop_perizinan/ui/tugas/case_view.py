@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_perizinan.errors import UserError, ValidationError
+from desktop_perizinan.errors import UserError
 from desktop_perizinan.services.actor import ADMIN_ROLE, Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.case_search import DeskLookups
@@ -48,9 +47,9 @@ from desktop_perizinan.ui.common.timeline import TimelineTable
 from desktop_perizinan.ui.theme import set_role
 from desktop_perizinan.ui.tugas.data_pribadi import PdpReportButton, log_what_leaves
 from desktop_perizinan.ui.tugas.step_dialog import StepDialog
-from desktop_perizinan.ui.widgets.form import FieldBox
 from desktop_perizinan.ui.widgets.formatting import short_datetime, size_text
-from desktop_perizinan.ui.widgets.messages import Banner, report_error, show_info, show_warning
+from desktop_perizinan.ui.widgets.messages import report_error, show_info, show_warning
+from desktop_perizinan.ui.widgets.reason_dialog import ReasonDialog
 from desktop_perizinan.ui.worker import Task, run_in_background
 from desktop_perizinan.workflow.definition import CaseStatus, DocumentKind
 
@@ -69,73 +68,6 @@ MAX_SIGNED_PDF_BYTES = 50 * 1024 * 1024
 IMPORT_TITLE = "Impor dokumen bertanda tangan elektronik"
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class ReasonDialog(QDialog):
-    """Asks for a reason (withdrawal, reopening) and runs ``action(reason)`` with it."""
-
-    done = Signal()
-
-    def __init__(
-        self,
-        title: str,
-        prompt: str,
-        action: Callable[[str], object],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self._action = action
-        layout = QVBoxLayout(self)
-        heading = QLabel(prompt)
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
-        self.banner = Banner(self)
-        layout.addWidget(self.banner)
-        self.reason = QPlainTextEdit()
-        self.reason.setObjectName("reason")
-        self.reason.setTabChangesFocus(True)
-        self.reason.setPlaceholderText(
-            "Alasan (minimal 5 karakter); tercatat di riwayat permohonan."
-        )
-        self.box = FieldBox(self.reason)
-        layout.addWidget(self.box)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.ok_button = QPushButton("&Simpan")
-        self.ok_button.setDefault(True)
-        self.cancel_button = QPushButton("&Batal")
-        buttons.addWidget(self.ok_button)
-        buttons.addWidget(self.cancel_button)
-        layout.addLayout(buttons)
-        self.ok_button.clicked.connect(self.save)
-        self.cancel_button.clicked.connect(self.reject)
-        self.resize(480, 240)
-        self.reason.setFocus()
-
-    def save(self) -> None:
-        self.box.clear_message()
-        self.banner.clear_message()
-        reason = self.reason.toPlainText().strip()
-        self.ok_button.setEnabled(False)
-
-        def failed(exc: BaseException) -> None:
-            self.ok_button.setEnabled(True)
-            if isinstance(exc, ValidationError) and exc.field == "reason":
-                self.box.show_error(exc.message)
-            elif isinstance(exc, UserError):
-                self.banner.show_error(exc.message)
-            else:
-                report_error(self, exc)
-            self.done.emit()
-
-        def saved(_result: object) -> None:
-            self.accept()
-            self.done.emit()
-
-        self.task = run_in_background(
-            lambda: self._action(reason), on_success=saved, on_failure=failed, owner=self
-        )
 
 
 class CaseWidget(QWidget):

@@ -1,3 +1,4 @@
+# size: one dialog, the counter's whole intake form; its keyboard chain (NIK -> fields -> checklist -> save) reads as one piece.
 """New application (F2): the applicant by NIK, the permit type, its own fields, the checklist,
 the attachments, the channel, then one save that returns the resi or the klarifikasi slip.
 

@@ -150,7 +150,7 @@ def test_reservation_hours_are_an_office_setting(services, users):
 
 # ----------------------------------------------------------------- eight processes, mixed
 
-WORKERS, PER_WORKER = 8, 9
+WORKERS, PER_WORKER = 8, 6
 
 
 def _mixed(url: str, forms: str, clerk_id: int, worker: int, queue) -> None:  # child process

@@ -17,6 +17,7 @@ from desktop_perizinan.ui.buku.outside_dialogs import (
     GapReportDialog,
     ManualNumberDialog,
     ReserveNumberDialog,
+    UseReservationDialog,
 )
 from desktop_perizinan.ui.buku.screen import BooksScreen
 from desktop_perizinan.ui.worker import wait_for_all
@@ -120,3 +121,22 @@ def test_a_reader_sees_the_gap_report_but_cannot_reserve(qtbot, services):
     screen = open_screen(qtbot, services, "kabid")
     assert screen.reserve_button.isHidden() and screen.manual_button.isHidden()
     assert not screen.gap_button.isHidden()
+
+
+def test_use_a_reserved_number_from_the_book(qtbot, services):
+    clerk = services.users.login("umum", DEMO_PASSWORD)
+    line = services.outside_numbers.reserve(
+        clerk, BOOK, purpose="Surat edaran Kadis", requested_by="Ajudan"
+    )
+    screen = open_screen(qtbot, services)
+    qtbot.mouseClick(screen.use_button, LEFT)
+    dialog = screen.dialog
+    assert isinstance(dialog, UseReservationDialog)
+    assert dialog.reservation.currentText().startswith(line.number)
+    qtbot.keyClicks(dialog.subject, "Edaran jam kerja Ramadan")
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert f"Nomor pesanan {line.number} dipakai" in screen.banner.text()
+    assert services.outside_numbers.open_reservations(BOOK) == []
+    kinds = [g.kind for g in services.outside_numbers.gap_report(BOOK, None).lines]
+    assert kinds == ["dipesan, terpakai"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -204,6 +205,49 @@ class ReserveNumberDialog(_BookDialog):
             f"Nomor {line.number} dipesan sampai {line.reserved_until:%d-%m-%Y %H:%M}; "
             "catat perihalnya setelah surat dibuat."
         )
+
+
+class UseReservationDialog(_BookDialog):
+    """The letter for a reserved number was written: give the number its subject."""
+
+    def __init__(
+        self, services: Services, actor: Actor, book: BookInfo, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            services,
+            actor,
+            book,
+            "Pakai Nomor Pesanan",
+            "Pilih nomor pesanan yang sudah dipakai suratnya, lalu catat perihal surat itu. "
+            "Nomor pesanan yang tidak dipakai sampai batas waktunya dibatalkan otomatis.",
+            "Pakai Nomor",
+            parent,
+        )
+        self.setObjectName("useReservationDialog")
+        self.reservation = QComboBox()
+        self.reservation.setObjectName("useReservationNumber")
+        for line in services.outside_numbers.open_reservations(book.code):
+            until = f"{line.reserved_until:%d-%m-%Y %H:%M}" if line.reserved_until else "-"
+            self.reservation.addItem(f"{line.number} (sampai {until})", line.id)
+        self.subject = _line("useReservationSubject", "perihal surat")
+        self.addressee = _line("useReservationAddressee", "tujuan surat (boleh kosong)")
+        self.form.addRow("&Nomor pesanan:", self.reservation)
+        self.form.addRow("&Perihal:", self.subject)
+        self.form.addRow("&Kepada:", self.addressee)
+        self.ok_button.setObjectName("confirmUseReservation")
+        if self.reservation.count() == 0:
+            self.banner.show_error("Tidak ada nomor pesanan yang menunggu di buku ini.")
+            self.ok_button.setEnabled(False)
+        self.resize(560, self.sizeHint().height())
+
+    def save(self) -> str:
+        number = self._s.outside_numbers.use_reservation(
+            self._actor,
+            int(self.reservation.currentData()),
+            subject=self.subject.text(),
+            addressee=self.addressee.text(),
+        )
+        return f"Nomor pesanan {number} dipakai."
 
 
 def gap_columns() -> list[Col[GapLine]]:

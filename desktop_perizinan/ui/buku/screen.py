@@ -175,8 +175,12 @@ class BooksScreen(QWidget):
         self.gap_button = QPushButton("&Laporan celah…")
         self.gap_button.setObjectName("gapReport")
         self.gap_button.setToolTip("Nomor dibatalkan, dipesan dan manual; nomor yang hilang")
+        self.use_button = QPushButton("Pakai nomor pes&anan…")
+        self.use_button.setObjectName("useReservation")
+        self.use_button.setToolTip("Catat perihal surat untuk nomor yang sudah dipesan")
         self.manual_button.setVisible(self.can_keep)
         self.reserve_button.setVisible(self.can_keep)
+        self.use_button.setVisible(self.can_keep)
 
         self.banner = Banner(self)
         self.summary = QLabel()
@@ -208,6 +212,7 @@ class BooksScreen(QWidget):
         outside.addStretch(1)
         outside.addWidget(self.manual_button)
         outside.addWidget(self.reserve_button)
+        outside.addWidget(self.use_button)
         outside.addWidget(self.gap_button)
 
         layout = QVBoxLayout(self)
@@ -233,6 +238,7 @@ class BooksScreen(QWidget):
         self.import_button.clicked.connect(self.import_ledger)
         self.manual_button.clicked.connect(lambda: self.outside_dialog("manual"))
         self.reserve_button.clicked.connect(lambda: self.outside_dialog("reserve"))
+        self.use_button.clicked.connect(lambda: self.outside_dialog("use"))
         self.gap_button.clicked.connect(lambda: self.outside_dialog("gaps"))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
@@ -296,7 +302,7 @@ class BooksScreen(QWidget):
             expedition_columns() if self.is_expedition() else agenda_columns(self._muted())
         )
         self.import_button.setEnabled(not self.is_expedition())
-        for button in (self.manual_button, self.reserve_button, self.gap_button):
+        for button in (self.manual_button, self.reserve_button, self.use_button, self.gap_button):
             button.setEnabled(not self.is_expedition())
         if load:
             self.reload()
@@ -477,6 +483,8 @@ class BooksScreen(QWidget):
             dialog = outside_dialogs.ManualNumberDialog(self._s, self._actor, book, self)
         elif which == "reserve":
             dialog = outside_dialogs.ReserveNumberDialog(self._s, self._actor, book, self)
+        elif which == "use":
+            dialog = outside_dialogs.UseReservationDialog(self._s, self._actor, book, self)
         else:
             try:
                 dialog = outside_dialogs.GapReportDialog(self._s, book, self.year, self)

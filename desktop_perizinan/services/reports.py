@@ -35,7 +35,7 @@ from sqlalchemy import func, or_, select
 
 from desktop_perizinan.db.models import Applicant, Case, StepRecord
 from desktop_perizinan.services.documents import case_reference
-from desktop_perizinan.workflow.definition import TARGET_REJECTED, CaseStatus
+from desktop_perizinan.workflow.definition import TARGET_REJECTED, CaseStatus, StepNo
 from desktop_perizinan.workflow.durations import Duration
 from desktop_perizinan.workflow.paths import format_duration, path_totals, service_total
 
@@ -393,7 +393,7 @@ class ReportService:
                     reference=case.reg_number or case_reference(case),
                     applicant_name=name,
                     permit_name=self._s.definition_for(session, case).name,
-                    step_no=record.step_no,
+                    step_no=StepNo(record.step_no, record.step_label),  # the SOP label
                     step_name=record.name,
                     role=record.role,
                     role_name=self.role_name(record.role),

@@ -250,3 +250,20 @@ def test_the_shipped_types_still_load_unchanged() -> None:
     for pt in shipped.types.values():
         assert all(s.actions == (s.action,) for s in pt.steps)
         assert all(str(s.no) == str(int(s.no)) for s in pt.steps)
+
+
+def test_the_matrix_prints_the_sop_labels_unchanged() -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from desktop_perizinan.documents.sop_matrix import render_sop_matrix
+    from desktop_perizinan.services.settings import DEFAULT_PROFILE
+
+    forms = load_forms(DIR)
+    assert forms.office is not None
+    pt = forms.types["UJI-NOMOR-BASAH"]
+    pdf = render_sop_matrix(pt, forms.office, DEFAULT_PROFILE)
+    words = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).split()
+    for label in ("3a", "3b", "3c", "10", "11"):
+        assert label in words, label

@@ -100,3 +100,47 @@ def test_new_server_office_with_owner_and_application_roles(
             c.exec_driver_sql("UPDATE audit_log SET detail = '{}'")
     finally:
         engine.dispose()
+
+
+def test_second_pc_joins_and_imports_the_office_audit_key(
+    qtbot: QtBot, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first PC's entries verify on the second only with the office key; the join page
+    takes the exported key file and the second PC signs with it from then on."""
+    from desktop_perizinan import audit_key
+    from desktop_perizinan.cli import main
+    from desktop_perizinan.services.app import Services
+    from desktop_perizinan.services.demo import create_demo_users
+    from desktop_perizinan.ui.wizard.common import PAGE_JOIN
+
+    monkeypatch.setenv("PERIZINAN_AUDIT_KEYS", str(tmp_path / "pc1" / "audit-keys.json"))
+    services = Services.open(sqlite_url, FORMS)
+    try:
+        create_demo_users(services)  # the first PC: its key made on the first entry
+    finally:
+        services.close()
+    exported = tmp_path / "kunci-kantor.json"
+    assert main(["audit", "kunci", "ekspor", str(exported)]) == 0
+    office_key = audit_key.read_keyring(exported)
+    assert office_key is not None
+
+    monkeypatch.setenv("PERIZINAN_AUDIT_KEYS", str(tmp_path / "pc2" / "audit-keys.json"))
+    wizard = FirstRunWizard(forms_dir=FORMS)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    page = wizard.database_page
+    type_over(qtbot, page.folder, str(Path(make_url(sqlite_url).database or "").parent))
+    qtbot.waitUntil(lambda: page.probe is not None)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), LEFT)
+    assert wizard.currentId() == PAGE_JOIN
+    join = wizard.join_page
+    type_over(qtbot, join.key_file, str(tmp_path / "tidak-ada.json"))
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), LEFT)
+    assert wizard.task is None and "tidak ditemukan" in join.key_box.message.text()
+    type_over(qtbot, join.key_file, str(exported))
+    wizard.grab().save(str(tmp_path / "wizard-join-key.png"))
+    finish(qtbot, wizard)
+    second = audit_key.load()
+    assert second is not None and second.current == office_key.current
+    assert main(["audit", "verify", "--db", sqlite_url]) == 0

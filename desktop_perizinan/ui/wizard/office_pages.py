@@ -4,13 +4,17 @@ the page a second PC sees when the database is already set up."""
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
     QWizardPage,
@@ -174,6 +178,12 @@ class AdminPage(QWizardPage):
         )
 
 
+KEY_HINT = (
+    "Dari PC pertama: perizinan audit kunci ekspor BERKAS. Tanpa kunci kantor, entri audit PC "
+    "ini tidak dapat diperiksa keasliannya di PC lain."
+)
+
+
 class JoinPage(QWizardPage):
     """The database already holds an office: this PC only needs to remember it."""
 
@@ -195,13 +205,56 @@ class JoinPage(QWizardPage):
         )
         after.setWordWrap(True)
         set_role(after, "hint")
+        # Issue 16: every PC of an office signs audit entries with the same office key.
+        self.key_file = QLineEdit(self)
+        self.key_file.setObjectName("joinAuditKey")
+        self.key_file.setPlaceholderText("berkas kunci audit kantor (.json)")
+        self.key_box = FieldBox(self.key_file, self)
+        self.key_box.show_hint(KEY_HINT)
+        self.key_button = QPushButton("Pilih &berkas…", self)
+        self.key_button.setAutoDefault(False)
+        self.key_button.clicked.connect(self.open_key_dialog)
+        self.key_dialog: QFileDialog | None = None
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_box, 1)
+        key_row.addWidget(self.key_button, 0, Qt.AlignmentFlag.AlignTop)
+        key_label = QLabel("&Kunci audit:", self)
+        key_label.setBuddy(self.key_file)
+        key_form = QFormLayout()
+        key_form.addRow(key_label, key_row)
+        self.key_file.textChanged.connect(lambda _t: self.key_box.show_hint(KEY_HINT))
         self.banner: Banner = make_banner(self, "joinBanner")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(after)
+        layout.addSpacing(8)
+        layout.addLayout(key_form)
         layout.addStretch(1)
         layout.addWidget(self.banner)
         self.setFinalPage(True)
+
+    def open_key_dialog(self) -> QFileDialog:
+        dialog = QFileDialog(self, "Pilih berkas kunci audit kantor")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter("Kunci audit (*.json)")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self.key_file.setText)
+        self.key_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def audit_key_file(self) -> Path | None:
+        text = self.key_file.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def validatePage(self) -> bool:
+        path = self.audit_key_file()
+        if path is not None and not path.is_file():
+            self.key_box.show_error(f"Berkas {path} tidak ditemukan.")
+            self.key_file.setFocus()
+            return False
+        return True
 
     def initializePage(self) -> None:
         wizard = cast("FirstRunWizard", self.wizard())

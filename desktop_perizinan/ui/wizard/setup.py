@@ -40,6 +40,7 @@ def set_up_office(
     profile: OfficeProfile | None,
     config: LocalConfig | None,
     roles: RolesInput | None = None,
+    audit_key_file: Path | None = None,
 ) -> str:
     """What Selesai does (on a worker thread); returns the URL the app should open.
 
@@ -70,6 +71,11 @@ def set_up_office(
                 services.settings.save_office_profile(actor, profile)
         finally:
             services.close()
+    if audit_key_file is not None:
+        # A PC joining the office signs with the office's key (``audit_key``), not its own.
+        from desktop_perizinan.audit_key import import_from
+
+        import_from(audit_key_file)
     if config is not None:
         save_config(config)
     return url

@@ -158,6 +158,7 @@ class FirstRunWizard(QWizard):
         admin = None if joining else self.admin_page.credentials()
         roles = None if joining or self.fixed_url else self.database_page.roles_request()
         profile = None if joining else self.profile()
+        key_file = self.join_page.audit_key_file() if joining else None
         forms_dir = self.forms_dir
         page = self.currentPage()
         self._busy(True, "Menyiapkan basis data… (pertama kali dapat memakan waktu sebentar)")
@@ -177,7 +178,7 @@ class FirstRunWizard(QWizard):
             banner.show_error(text)
 
         self.task = run_in_background(
-            lambda: set_up_office(url, forms_dir, admin, profile, config, roles),
+            lambda: set_up_office(url, forms_dir, admin, profile, config, roles, key_file),
             on_success=done,
             on_failure=failed,
             owner=self,

@@ -27,26 +27,17 @@ if TYPE_CHECKING:
 def following_number_book(pt: Any, step: Any) -> str:
     """The book of the penomoran step that follows a tanda_tangan step for the same document.
 
-    Walks the step's outcomes forward (breadth first, "kembalikan" loops left out) to the first
-    penomoran step of the same document; without one, the permit's book for "izin" and
-    "surat_keluar" for any other letter, as the penomoran step itself would choose.
+    The order is the permit-type file's (``workflow.lifecycle.numbering_after``); without a
+    penomoran after the signature, the permit's book for "izin" and "surat_keluar" for any
+    other letter, as the penomoran step itself would choose.
     """
     from dataclasses import replace
 
-    from desktop_perizinan.workflow.definition import Action
-    from desktop_perizinan.workflow.paths import FlowGraph
+    from desktop_perizinan.workflow.lifecycle import numbering_after
 
-    graph = FlowGraph.from_steps(pt.steps)
-    seen = {step.id}
-    queue = list(graph.forward(step.id))
-    while queue:
-        current = pt.step(queue.pop(0))
-        if current.id in seen:
-            continue
-        seen.add(current.id)
-        if current.action is Action.NUMBER and current.document == step.document:
-            return pt.number_book(current)
-        queue.extend(graph.forward(current.id))
+    later = numbering_after(pt.steps, step)
+    if later is not None:
+        return pt.number_book(later)
     # The signing step names no book of its own; the same rule as a numbering step's.
     return pt.number_book(replace(step, book=None))
 

@@ -8,13 +8,18 @@ workers connect, warm up and wait at a barrier; the clock runs from the barrier 
 worker's last commit, so process start-up and imports are not counted.
 
 *Ours* is ``services.numbering.take_number`` in ``Database.transaction()``: the application's
-engine (SQLite WAL + ``BEGIN IMMEDIATE``; PostgreSQL READ COMMITTED), the counter row locked,
-incremented and an agenda line written under its unique constraints.
+engine (SQLite WAL + ``BEGIN IMMEDIATE``; PostgreSQL READ COMMITTED, pre-ping on checkout) and
+the agenda line written under its unique constraints. Since issue 14 the PostgreSQL number is
+one statement (a data-modifying CTE: ``UPDATE number_counter ... RETURNING`` feeding the
+``INSERT`` of the agenda line), so the counter's row lock is held for that statement and the
+COMMIT only; SQLite runs ``UPDATE ... RETURNING`` then a Core ``INSERT``.
 
 *The floor* is the bare driver doing the same serialised increment and nothing else:
 SQLite with the ``sqlite3`` module (WAL, synchronous=NORMAL) ``BEGIN IMMEDIATE; UPDATE counter
 SET n = n + 1; SELECT n; COMMIT``; PostgreSQL with ``psycopg`` ``SELECT n ... FOR UPDATE;
 UPDATE ...; COMMIT``. Ratio = our time / the floor's time (1.0 = as fast as the bare driver).
+The PostgreSQL floor holds its lock for two statements and the COMMIT, ours for one and the
+COMMIT, so ours can reach it: what is left is client CPU (session, pool, ORM object).
 
 Rounds alternate which of the two runs first, and the medians are reported. SQLite runs on a
 fresh temporary file; PostgreSQL on a scratch database created on the given server and dropped

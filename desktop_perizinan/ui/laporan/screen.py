@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -173,6 +174,7 @@ class ReportsScreen(QWidget):
             "Rekap permohonan, kepatuhan waktu terhadap mutu baku SOP, dan langkah terlambat"
         )
         set_role(subtitle, "subtitle")
+        subtitle.setWordWrap(True)
         self.year_combo = QComboBox()
         self.year_combo.setObjectName("reportYear")
         self.month_combo = QComboBox()
@@ -192,6 +194,11 @@ class ReportsScreen(QWidget):
         self.status = QLabel()
         self.status.setObjectName("reportStatus")
         set_role(self.status, "hint")
+        # A long status ("Dihitung … · N permohonan") must not widen the screen past a
+        # 1024-pixel window: it wraps, and takes only the room the bar leaves it.
+        self.status.setWordWrap(True)
+        self.status.setMinimumWidth(0)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.banner = Banner(self)
 
         bar = QHBoxLayout()

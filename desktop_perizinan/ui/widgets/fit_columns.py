@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 #: A column is never shrunk below this share of its nominal width, nor below MIN_WIDTH.
-MIN_SHARE = 0.45
+MIN_SHARE = 0.35
 MIN_WIDTH = 48
 #: Pixels kept for each stretching column (the long text: a name, a step).
 STRETCH_ROOM = 100

@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from gestures import click_radio, type_over
+from pki import PASSPHRASE, make_ca
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLabel
 from test_tugas import Desk, pdf_text
 
 from desktop_perizinan.services.actor import Actor
@@ -27,6 +30,7 @@ from desktop_perizinan.ui.worker import wait_for_all
 from desktop_perizinan.workflow.definition import CaseStatus
 
 pytestmark = pytest.mark.gui
+LEFT = Qt.MouseButton.LeftButton
 
 FORMS = Path(__file__).resolve().parents[1] / "forms_lifecycle"
 
@@ -133,3 +137,40 @@ def test_a_composite_rejection_through_the_desk(qtbot, services, users, driver, 
     assert "a.n. Kepala Dinas" in text and users["kabid"].full_name in text
     assert reason in text and letter.number in text
     assert [e.recipient_name for e in services.books.expedition(2026)] == [DEMO_APPLICANTS[1].name]
+
+
+def test_number_before_a_tte_by_the_kabid_an_kepala_through_the_desk(
+    qtbot, services, users, driver, clock, tmp_path, monkeypatch
+):
+    kabid = users["kabid"]
+    ca = make_ca()
+    p12 = tmp_path / "kabid.p12"
+    p12.write_bytes(ca.pkcs12(kabid.full_name, serial_number=kabid.nip, passphrase=PASSPHRASE))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(p12), ""))
+    intake = driver.submit("UJI-NOMOR-TTE", DEMO_APPLICANTS[0])
+    case_id = intake.case_id
+    desk = Desk(qtbot, services, clock)
+    name = {role: actor.username for role, actor in users.items()}
+    assert driver.run(case_id, stop_at="nomor") is CaseStatus.RUNNING
+    dialog = desk.step(name["pengadministrasi"], case_id)  # "setting nomor Surat Izin"
+    taken = dialog.taken_number.text()
+    assert taken == "503/0001/UJI-E/2026"
+
+    def sign(dialog: StepDialog) -> None:
+        form = dialog.form
+        assert isinstance(form, SignForm)
+        click_radio(qtbot, form.electronic)
+        qtbot.mouseClick(form.p12_button, LEFT)
+        assert form.p12_button.text() == "kabid.p12"
+        type_over(qtbot, form.passphrase, PASSPHRASE)
+
+    desk.step(kabid.username, case_id, sign, outcome="ditandatangani")
+    assert driver.run(case_id) is CaseStatus.ISSUED
+    view = services.queries.case(case_id)
+    permit = next(d for d in view.documents if d.kind == "izin")
+    assert permit.number == taken and permit.sign_mode == "elektronik"
+    text = " ".join(pdf_text(services.documents.pdf(permit.id)).split())
+    assert "Ditandatangani secara elektronik" in text and "a.n. Kepala Dinas" in text
+    assert kabid.full_name in text and taken in text
+    book = services.books.agenda("izin_uji_tte", 2026)
+    assert [(r.number, r.taken_by) for r in book] == [(taken, users["pengadministrasi"].full_name)]

@@ -35,7 +35,7 @@ def render(ctx: c.DocumentContext) -> bytes:
 
 def with_payload(pdf: bytes, payload: str) -> bytes:
     """The PDF with its verification payload in the document information (see verification)."""
-    from desktop_perizinan.services.verification import embed_payload
+    from desktop_perizinan.services.pdf_payload import embed_payload
 
     return embed_payload(pdf, payload)
 

@@ -32,7 +32,13 @@ from desktop_perizinan.db.models import (
 from desktop_perizinan.errors import NotFound, ValidationError
 from desktop_perizinan.privacy import mask_nik
 from desktop_perizinan.services import numbering
-from desktop_perizinan.workflow.definition import Action, CaseStatus, DocumentKind, PermitType
+from desktop_perizinan.workflow.definition import (
+    Action,
+    CaseStatus,
+    DocumentKind,
+    PermitType,
+    StepNo,
+)
 from desktop_perizinan.workflow.placeholders import fill
 from desktop_perizinan.workflow.validators import drop_control_characters
 
@@ -137,8 +143,11 @@ class CaseSearch:
             result = []
             for r in rows:
                 pt = self._permit_type(session, r.form_version_id)
+                step_no = r.current_step_no
                 try:
-                    step_name = pt.step(r.current_step).name
+                    step = pt.step(r.current_step)
+                    step_name = step.name
+                    step_no = StepNo(r.current_step_no, str(step.no))  # the SOP's label
                 except KeyError:
                     step_name = r.current_step
                 due = step_due.get(r.id)
@@ -152,7 +161,7 @@ class CaseSearch:
                         form_code=r.form_code,
                         permit_name=pt.name,
                         status=CaseStatus(r.status),
-                        step_no=r.current_step_no,
+                        step_no=step_no,
                         step_name=step_name,
                         received_at=r.received_at,
                         due_at=r.due_at,

@@ -23,7 +23,7 @@ from desktop_perizinan.services.reports import (
     ReportService,
 )
 from desktop_perizinan.services.stages import StageRisk
-from desktop_perizinan.workflow.definition import CaseStatus
+from desktop_perizinan.workflow.definition import CaseStatus, StepNo
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.app import Services
@@ -125,11 +125,12 @@ class DashboardService:
                 )
             )
             loads: dict[tuple[str, str], _Load] = {}
-            for code, step_id, no, name, role, due in session.execute(
+            for code, step_id, number, label, name, role, due in session.execute(
                 select(
                     Case.form_code,
                     StepRecord.step_id,
                     StepRecord.step_no,
+                    StepRecord.step_label,
                     StepRecord.name,
                     StepRecord.role,
                     StepRecord.due_at,
@@ -137,6 +138,7 @@ class DashboardService:
                 .join(Case, Case.id == StepRecord.case_id)
                 .where(StepRecord.done_at.is_(None), Case.status == CaseStatus.RUNNING.value)
             ):
+                no = StepNo(number, label)  # printed as the SOP's own label
                 load = loads.setdefault((code, step_id), _Load(code, step_id, no, name, role))
                 load.open += 1
                 load.overdue += due < now

@@ -241,6 +241,7 @@ class ReportService:
                     Case.form_code,
                     StepRecord.step_id,
                     StepRecord.step_no,
+                    StepRecord.step_label,
                     StepRecord.name,
                     StepRecord.role,
                     StepRecord.standard,
@@ -265,7 +266,19 @@ class ReportService:
                     Case.status.in_((CaseStatus.ISSUED.value, CaseStatus.REJECTED.value)),
                 )
             ).all()
-        for code, step_id, no, name, recorded_role, standard, started, due, done in records:
+        for (
+            code,
+            step_id,
+            number,
+            label,
+            name,
+            recorded_role,
+            standard,
+            started,
+            due,
+            done,
+        ) in records:
+            no = StepNo(number, label)  # printed as the SOP's own label ("3a")
             # The SOP's actor, not the role that recorded it: the applicant's own steps are
             # recorded at the counter but are the applicant's time.
             role = self._sop_actor(code, step_id, recorded_role)

@@ -258,3 +258,26 @@ def test_a_plt_kepala_signs_while_the_head_is_away(services, users, driver, cloc
     step = services.queries.case(second.case_id).open_step
     with pytest.raises(PermissionDenied):
         services.work.act(kabid, ActRequest(step.step_record_id, "ditandatangani"))
+
+
+def test_sop_labels_in_the_case_list_the_dashboard_and_the_compliance_report(
+    services, users, driver
+):
+    """Where a step is printed outside the case itself (the Permohonan list, Beranda's open
+    files per step, the compliance report), it carries the SOP's own label, not its place."""
+    from desktop_perizinan.services.case_search import CaseFilters, CaseSearch
+    from desktop_perizinan.services.dashboard import DashboardService
+    from desktop_perizinan.services.reports import Period, ReportService
+
+    waiting = driver.submit(WET, DEMO_APPLICANTS[0])
+    assert driver.run(waiting.case_id, stop_at="draf") is CaseStatus.RUNNING
+    done = driver.submit(WET, DEMO_APPLICANTS[1])
+    assert driver.run(done.case_id) is CaseStatus.ISSUED
+
+    rows = CaseSearch(services).search_page(CaseFilters(), 0, 10)
+    assert {str(r.step_no) for r in rows if r.id == waiting.case_id} == {"3a"}
+    loads = DashboardService(services).snapshot().open_by_step
+    assert "3a" in {str(load.step_no) for load in loads if load.form_code == WET}
+    report = ReportService(services).compliance(Period(services.now().year))
+    labels = {str(s.step_no) for s in report.steps if s.form_code == WET}
+    assert {"3a", "10", "11"} <= labels

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, or_, select
@@ -208,6 +209,21 @@ class AuditLogService:
         anchors = self.anchors()
         with self._s.db.reading() as session:
             return verify_chain(session, anchors=anchors)
+
+    def export_key(self, actor: Actor, target: Path) -> str:
+        """Copy this PC's office audit key to ``target`` (the administrator's safekeeping, or
+        the next PC of the office); returns the key's id. Never logged, never audited in full:
+        the audit entry records only the id and that it was exported."""
+        from desktop_perizinan import audit_key
+        from desktop_perizinan.services import audit
+
+        actor.require(ADMIN_ROLE, what="mengekspor kunci audit kantor")
+        keyring = audit_key.export_to(target)
+        with self._s.db.transaction() as session:
+            audit.append(
+                session, actor, "audit.kunci_ekspor", at=self._s.now(), kunci=keyring.current
+            )
+        return keyring.current
 
     def close_day(self, actor: Actor) -> DailyClosing:
         """Penutupan harian (see ``services.daily_closing``)."""

@@ -123,3 +123,34 @@ def test_daily_closing_then_the_check_shows_the_anchor_and_its_date(
     assert f"Entri pertama yang rusak: {last - 1} (log dipotong)" in tab.chain_banner.text()
     problems = [tab.problems.item(i).text() for i in range(tab.problems.count())]
     assert any("di akhir log terhapus" in p and closing.path.name in p for p in problems)
+
+
+def test_export_the_office_key_from_the_tab(
+    qtbot: QtBot, tab: AuditTab, services: Services, tmp_path: Path
+) -> None:
+    from desktop_perizinan import audit_key
+
+    target = tmp_path / "usb" / "kunci-audit-kantor.json"
+    target.parent.mkdir()
+    qtbot.mouseClick(tab.export_key_button, LEFT)
+    dialog = tab.export_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.selectFile(str(target))
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        dialog.accept()
+    exported = audit_key.read_keyring(target)
+    assert exported is not None and exported.current == audit_key.load().current
+    assert f"Kunci audit kantor ({exported.current}) disalin" in tab.chain_banner.text()
+    assert tab.model.rowCount() and tab.page is not None
+    assert tab.page.rows[0].action == "audit.kunci_ekspor"
+    assert exported.current in tab.page.rows[0].detail
+    secret = target.read_text(encoding="utf-8").split('"keys"')[1]
+    assert all(part not in tab.page.rows[0].detail for part in secret.split('"') if len(part) == 64)
+
+    # A second export onto the same file is refused with a sentence, nothing overwritten.
+    before = target.read_bytes()
+    qtbot.mouseClick(tab.export_key_button, LEFT)
+    assert tab.export_dialog is not None
+    tab.export_dialog.selectFile(str(target))
+    tab.export_dialog.accept()
+    assert "sudah ada" in tab.chain_banner.text() and target.read_bytes() == before

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_perizinan.errors import UserError
 from desktop_perizinan.services.audit import ChainReport
 from desktop_perizinan.services.audit_view import (
     PAGE_SIZE,
@@ -186,6 +189,15 @@ class AuditTab(QWidget):
             "cetak barisnya dan simpan bersama arsip harian."
         )
         self.close_day_button.clicked.connect(self.close_day)
+        self.export_key_button = QPushButton("Ekspor &kunci audit…", self)
+        self.export_key_button.setObjectName("exportAuditKey")
+        self.export_key_button.setAutoDefault(False)
+        self.export_key_button.setToolTip(
+            "Salin kunci audit kantor PC ini ke berkas: simpan bersama cadangan, dan impor di PC "
+            "lain kantor atau PC pengganti agar entri audit dapat diperiksa di sana."
+        )
+        self.export_key_button.clicked.connect(self.open_export_dialog)
+        self.export_dialog: QFileDialog | None = None
         self.closing: DailyClosing | None = None
         self.close_task: Task | None = None
         self.anchor_label = QLabel(NO_ANCHOR_YET, self)
@@ -222,6 +234,7 @@ class AuditTab(QWidget):
         anchors = QHBoxLayout()
         anchors.addWidget(self.anchor_label, 1)
         anchors.addWidget(self.close_day_button)
+        anchors.addWidget(self.export_key_button)
         layout.addLayout(anchors)
         layout.addWidget(self.problems)
         self._period_changed(load=False)
@@ -378,6 +391,35 @@ class AuditTab(QWidget):
         self.check_button.setEnabled(True)
         self.chain_banner.show_error(f"Pemeriksaan gagal: {exc}")
         self.checked.emit()
+
+    # ---------------------------------------------------------------- the office key
+
+    def open_export_dialog(self) -> QFileDialog:
+        dialog = QFileDialog(self, "Simpan kunci audit kantor")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        # No "replace?" question: an existing file is refused by the service with a sentence.
+        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
+        dialog.setNameFilter("Kunci audit (*.json)")
+        dialog.setDefaultSuffix("json")
+        dialog.selectFile("kunci-audit-kantor.json")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self.export_key)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def export_key(self, target: str) -> None:
+        try:
+            key_id = self._log.export_key(self._actor, Path(target))
+        except UserError as exc:
+            self.chain_banner.show_error(exc.message)
+            return
+        self.chain_banner.show_ok(
+            f"Kunci audit kantor ({key_id}) disalin ke {target}. Simpan di tempat aman; siapa "
+            "pun yang memegangnya dapat menandai entri audit atas nama kantor."
+        )
+        self.refresh()
 
     # ---------------------------------------------------------------- daily closing
 

@@ -248,6 +248,10 @@ class Applicant:
     nik: str = ""
     address: str = ""
     phone: str = ""
+    #: The SOP's own labels (``[applicant]`` of the permit-type file), e.g. "Nama Pemohon
+    #: sesuai SK"; the resi and the klarifikasi print them as the permit does.
+    name_label: str = "Nama pemohon"
+    address_label: str = "Alamat"
 
 
 @dataclass(frozen=True)

@@ -91,9 +91,9 @@ def _resi_rows(ctx: ResiContext) -> list[tuple[str, Any]]:
     a = ctx.applicant
     rows: list[tuple[str, Any]] = [
         ("Jenis izin", ctx.permit_type),
-        ("Nama pemohon", a.name),
+        (a.name_label, a.name),
         ("NIK", a.nik or "-"),
-        ("Alamat", a.address or "-"),
+        (a.address_label, a.address or "-"),
         ("Telepon", a.phone or "-"),
         ("Diterima", format_datetime(ctx.received_at, with_day=True, zone=zone)),
         (
@@ -217,9 +217,9 @@ def render_klarifikasi(ctx: KlarifikasiContext) -> bytes:
         ("Nomor referensi", L.markup(f"<b>{L.esc(ctx.case_reference)}</b>", st.body)),
         ("Tanggal", format_datetime(ctx.date, with_day=True, zone=ctx.office.time_zone)),
         ("Jenis izin", ctx.permit_type),
-        ("Nama pemohon", a.name),
+        (a.name_label, a.name),
         ("NIK", a.nik or "-"),
-        ("Alamat", a.address or "-"),
+        (a.address_label, a.address or "-"),
     ]
     if a.phone:
         rows.append(("Telepon", a.phone))

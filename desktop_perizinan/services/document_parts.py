@@ -4,7 +4,8 @@ reference of a case before registration, and the ref handed back to the step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from desktop_perizinan.db.models import (
     Case,
@@ -14,6 +15,9 @@ from desktop_perizinan.db.models import (
 from desktop_perizinan.documents import contexts as c
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.qr_codes import QR_PREFIX, parse_qr_payload, qr_payload
+
+if TYPE_CHECKING:
+    from desktop_perizinan.workflow.definition import PermitType
 
 
 @dataclass(frozen=True)
@@ -45,9 +49,16 @@ def case_reference(case: Case) -> str:
     return f"K-{case.received_at:%Y}-{case.id:06d}"
 
 
-def applicant_of(case: Case) -> c.Applicant:
+def applicant_of(case: Case, pt: PermitType | None = None) -> c.Applicant:
+    """The applicant as printed; with ``pt``, under the labels its ``[applicant]`` gives."""
     a = case.applicant
-    return c.Applicant(name=a.name, nik=a.nik, address=a.address, phone=a.phone)
+    applicant = c.Applicant(name=a.name, nik=a.nik, address=a.address, phone=a.phone)
+    if pt is None:
+        return applicant
+    form = pt.applicant
+    return replace(
+        applicant, name_label=form.name.print_label, address_label=form.address.print_label
+    )
 
 
 def first_role(actor: Actor) -> str:

@@ -132,7 +132,7 @@ class DocumentService(LetterLifecycle):
             office=self.office(session),
             registration_number=case.reg_number,
             permit_type=pt.name,
-            applicant=_applicant(case),
+            applicant=_applicant(case, pt),
             received_at=case.received_at,
             due_at=case.due_at,
             checklist=tuple(
@@ -162,7 +162,7 @@ class DocumentService(LetterLifecycle):
         ctx = c.KlarifikasiContext(
             office=self.office(session),
             case_reference=case_reference(case),
-            applicant=_applicant(case),
+            applicant=_applicant(case, pt),
             permit_type=pt.name,
             missing=tuple(r.name for r in missing),
             clerk=actor.full_name,

@@ -104,3 +104,14 @@ def test_a_type_without_closing_keeps_todays_sentence(own_services, own_driver):
     assert "Demikian surat izin ini diberikan untuk dipergunakan sebagaimana mestinya." in text
     assert "Nama pemohon :" in text  # the default print label
     assert "Alamat :" not in text  # the SOP does not ask for it: no row
+
+
+def test_the_resi_prints_the_sops_labels_too(own_services, own_driver):
+    """The receipt the applicant takes home names the fields as the permit will."""
+    result = own_driver.submit(CODE, DEMO_APPLICANTS[0], seed=0)
+    text = squash(pdf_text(result.pdf))
+    assert f"Nama pemegang izin {DEMO_APPLICANTS[0].name}" in text or (
+        f"Nama pemegang izin : {DEMO_APPLICANTS[0].name}" in text
+    )
+    assert "Alamat Lengkap" in text
+    assert "Nama pemohon" not in text

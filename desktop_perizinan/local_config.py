@@ -29,7 +29,7 @@ import sqlite3
 import tempfile
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -89,7 +89,8 @@ class PostgresChoice:
     port: int = DEFAULT_PG_PORT
     database: str = "perizinan"
     user: str = "perizinan"
-    password: str = ""
+    #: Never in a repr: a choice printed in a log line or a traceback must not carry it.
+    password: str = field(default="", repr=False)
 
     @property
     def url(self) -> str:

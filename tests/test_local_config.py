@@ -217,3 +217,11 @@ def test_an_unreachable_server_is_not_a_first_run() -> None:
     choice = PostgresChoice("127.0.0.1", closed_port(), "perizinan", "perizinan", "x")
     save_config(LocalConfig(choice))
     assert needs_first_run() is False
+
+
+def test_the_database_password_is_not_in_a_repr() -> None:
+    """A PostgresChoice printed in a log line or a traceback does not show the password."""
+    choice = PostgresChoice(host="server-kantor", password="rahasia-server-99")
+    assert "rahasia-server-99" not in repr(choice)
+    assert "rahasia-server-99" not in str(choice)
+    assert "rahasia-server-99" in choice.url  # still used to connect

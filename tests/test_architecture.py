@@ -188,9 +188,7 @@ def test_no_oversized_module_without_a_reason() -> None:
     oversized = []
     for path in sorted(_modules().values()):
         lines = path.read_text(encoding="utf-8").splitlines()
-        if len(lines) > MAX_LINES and not any(
-            line.startswith("# size:") for line in lines[:15]
-        ):
+        if len(lines) > MAX_LINES and not any(line.startswith("# size:") for line in lines[:15]):
             oversized.append(f"{path.relative_to(ROOT)}: {len(lines)} lines")
     assert not oversized, (
         f"modules over {MAX_LINES} lines without a '# size: <reason>' line at the top:\n  "

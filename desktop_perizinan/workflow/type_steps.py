@@ -253,8 +253,7 @@ def _read_actions(
     if len(result) > 1 and outside:
         r.problem(
             (*where, "actions"),
-            f'kegiatan "{outside[0]}" tidak dapat digabung dengan kegiatan lain dalam satu '
-            "langkah",
+            f'kegiatan "{outside[0]}" tidak dapat digabung dengan kegiatan lain dalam satu langkah',
             "pengajuan, kelengkapan, resi dan pembayaran dicatat di loket dengan layarnya "
             "sendiri; tulis kegiatan itu sebagai langkah tersendiri",
         )

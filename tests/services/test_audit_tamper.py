@@ -279,7 +279,11 @@ def test_a_truncated_log_is_caught_by_an_anchor(honest, services, capsys, tmp_pa
         digest = prev.scalar_one()
         c.execute(
             text("UPDATE audit_head SET last_id = :i, last_hash = :h, mac = :m"),
-            {"i": n - 2, "h": digest, "m": keyring.mac(keyring.current, head_message(n - 2, digest))},
+            {
+                "i": n - 2,
+                "h": digest,
+                "m": keyring.mac(keyring.current, head_message(n - 2, digest)),
+            },
         )
 
     tamper(honest, cut_with_key)
@@ -296,7 +300,9 @@ def test_entries_signed_with_a_key_this_pc_lacks_are_not_called_intact(
     assert code == 1 and "tidak ada di PC ini" in out and "kunci impor" in out
 
 
-def test_a_replaced_pc_verifies_again_after_importing_the_key(honest, capsys, tmp_path, monkeypatch):
+def test_a_replaced_pc_verifies_again_after_importing_the_key(
+    honest, capsys, tmp_path, monkeypatch
+):
     exported = tmp_path / "kunci-kantor.json"
     assert main(["audit", "kunci", "ekspor", str(exported)]) == 0
     monkeypatch.setenv("PERIZINAN_AUDIT_KEYS", str(tmp_path / "pc-baru" / "audit-keys.json"))

@@ -1,7 +1,7 @@
 """The text of a PDF, for checks that read what a person reads (number, marker character).
 
-Kept here rather than borrowed from ``services.verification`` so that signing does not import
-verification (which imports signing): no import cycle.
+The lines come from ``services.pdf_payload`` (a leaf module: signing may use it without
+importing verification, which imports signing); the pages' raw text is read here.
 """
 
 from __future__ import annotations
@@ -9,25 +9,11 @@ from __future__ import annotations
 import io
 import logging
 
+from desktop_perizinan.services.pdf_payload import pdf_text_lines
+
+__all__ = ["page_texts", "pdf_text_lines"]
+
 log = logging.getLogger(__name__)
-
-
-def pdf_text_lines(data: bytes) -> list[str]:
-    """The text of a PDF as non-empty, whitespace-normalised lines (empty if unreadable)."""
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        lines: list[str] = []
-        for page in reader.pages:
-            for line in (page.extract_text() or "").splitlines():
-                text = " ".join(line.split())
-                if text:
-                    lines.append(text)
-        return lines
-    except Exception:  # pypdf raises many kinds on a broken file; empty text is the answer
-        log.debug("text unreadable", exc_info=True)
-        return []
 
 
 def page_texts(data: bytes) -> list[str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -39,6 +38,7 @@ from desktop_perizinan.services import esign
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.ui.theme import set_role
+from desktop_perizinan.ui.tugas.steps_base import pick_certificate
 from desktop_perizinan.ui.widgets.form import FieldBox
 from desktop_perizinan.ui.widgets.messages import Banner, report_error
 from desktop_perizinan.ui.widgets.table import Column, RowsModel, RowsView
@@ -222,16 +222,9 @@ class BatchSignDialog(QDialog):
         self.sign_button.setEnabled(count > 0 and self.report is None and self.task is None)
 
     def _choose_p12(self) -> None:
-        path = self.choose_certificate(self)
-        if not path:
-            return
-        try:
-            self._p12 = Path(path).read_bytes()
-        except OSError as exc:
-            self.p12_box.show_error(f"Berkas sertifikat tidak dapat dibaca: {exc.strerror}.")
-            return
-        self.p12_button.setText(Path(path).name)
-        self.p12_box.clear_message()
+        data = pick_certificate(self, self.choose_certificate, self.p12_box, self.p12_button)
+        if data is not None:
+            self._p12 = data
 
     # ---------------------------------------------------------------- signing
 

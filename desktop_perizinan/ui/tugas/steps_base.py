@@ -9,7 +9,9 @@ of ``data`` are the handler's; ``boxes`` maps the same keys to the field boxes, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -50,6 +52,24 @@ class StepEnv:
         """The newest document of ``kind`` on the case (the one a paraf or signature is on)."""
         found = [d for d in self.view.documents if d.kind == kind]
         return found[-1] if found else None
+
+
+def pick_certificate(
+    parent: QWidget, choose: Callable[[QWidget], str], box: FieldBox, button: QPushButton
+) -> bytes | None:
+    """The signer's PKCS#12 file, read when picked (signing step and batch signing alike):
+    its name on ``button``, or a message in ``box`` when it cannot be read."""
+    path = choose(parent)
+    if not path:
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        box.show_error(f"Berkas sertifikat tidak dapat dibaca: {exc.strerror}.")
+        return None
+    button.setText(Path(path).name)
+    box.clear_message()
+    return data
 
 
 def hint(text: str) -> QLabel:

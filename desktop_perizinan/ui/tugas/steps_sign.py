@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_perizinan.services import esign
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.ui.theme import set_role
-from desktop_perizinan.ui.tugas.steps_base import StepEnv, StepForm
+from desktop_perizinan.ui.tugas.steps_base import StepEnv, StepForm, pick_certificate
 
 
 def esign_available(services: Services) -> bool:
@@ -135,16 +134,9 @@ class SignForm(StepForm):
         self._set_row(self.passphrase_box, electronic)
 
     def _choose_p12(self) -> None:
-        path = self.choose_certificate(self)
-        if not path:
-            return
-        try:
-            self._p12 = Path(path).read_bytes()
-        except OSError as exc:
-            self.p12_box.show_error(f"Berkas sertifikat tidak dapat dibaca: {exc.strerror}.")
-            return
-        self.p12_button.setText(Path(path).name)
-        self.p12_box.clear_message()
+        data = pick_certificate(self, self.choose_certificate, self.p12_box, self.p12_button)
+        if data is not None:
+            self._p12 = data
 
     # ---------------------------------------------------------------- the request
 

@@ -77,10 +77,13 @@ if "XDG_RUNTIME_DIR" not in os.environ:
 
 # The office audit key of "this PC" (issue 16): a file of the test session, never the real
 # configuration folder of whoever runs the tests.
-if "PERIZINAN_AUDIT_KEYS" not in os.environ:
+# One per process: pytest-xdist workers inherit the controller's environment, and two workers
+# creating "the" key file at once would each sign with a key the other then overwrites.
+if "PERIZINAN_AUDIT_KEYS" not in os.environ or os.environ.get("PERIZINAN_TEST_OWN_KEYS"):
     os.environ["PERIZINAN_AUDIT_KEYS"] = str(
         Path(tempfile.mkdtemp(prefix="perizinan-audit-keys-")) / "audit-keys.json"
     )
+    os.environ["PERIZINAN_TEST_OWN_KEYS"] = "1"
 
 
 ENV_PG_URL = "PERIZINAN_TEST_PG_URL"

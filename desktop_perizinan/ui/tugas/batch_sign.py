@@ -287,12 +287,15 @@ class BatchSignDialog(QDialog):
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, label: str) -> None:
-        if self.progress is None or self._cancel.is_set():
+        progress = self.progress
+        if progress is None or self._cancel.is_set():
             return
-        self.progress.setMaximum(total)
-        self.progress.setValue(done)
+        # The label first: setValue() on a modal dialog processes events, and the batch's end
+        # (which closes and forgets the dialog) may be delivered inside it.
+        progress.setMaximum(total)
         if label:
-            self.progress.setLabelText(f"Berkas {done + 1} dari {total}:\n{label}")
+            progress.setLabelText(f"Berkas {done + 1} dari {total}:\n{label}")
+        progress.setValue(done)
 
     def _close_progress(self) -> None:
         if self.progress is not None:

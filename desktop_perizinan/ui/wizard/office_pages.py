@@ -36,7 +36,22 @@ if TYPE_CHECKING:
 # ============================================================================ pages 2 and 3
 
 
-class ProfilePage(QWizardPage):
+class _FormPage(QWizardPage):
+    """A page holding one settings form (``self.form``): Next checks it and puts the cursor
+    on the first field in error."""
+
+    form: LetterheadForm | HeadForm
+
+    def validatePage(self) -> bool:
+        if self.form.check():
+            return True
+        first = self.form.first_error()
+        if first is not None:
+            first.setFocus()
+        return False
+
+
+class ProfilePage(_FormPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("profilePage")
@@ -49,16 +64,8 @@ class ProfilePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
 
-    def validatePage(self) -> bool:
-        if self.form.check():
-            return True
-        first = self.form.first_error()
-        if first is not None:
-            first.setFocus()
-        return False
 
-
-class HeadPage(QWizardPage):
+class HeadPage(_FormPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("headPage")
@@ -71,14 +78,6 @@ class HeadPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addStretch(1)
-
-    def validatePage(self) -> bool:
-        if self.form.check():
-            return True
-        first = self.form.first_error()
-        if first is not None:
-            first.setFocus()
-        return False
 
 
 # ============================================================================ page 4

@@ -28,6 +28,7 @@ VERB_GROUPS: tuple[str, ...] = (
     "audit",
     "verify",
     "backup",
+    "db",
     "screenshots",
     "data_pribadi",
     "nomor",

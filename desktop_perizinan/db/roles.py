@@ -1,6 +1,7 @@
 """PostgreSQL: an owner role that migrates, an application role that may not rewrite the audit.
 
-The first-run wizard (office server, new database) and ``perizinan db siapkan`` create both:
+The first-run wizard (office server, new database) creates both; ``perizinan db perbarui``
+(``services.schema_admin``) later migrates as the owner and renews the application's rights:
 
 * the **owner** (``<db>_pemilik``) owns the database, its schema and every table; migrations
   run as the owner, nothing else does. Its password stays with the administrator, not on the
@@ -50,6 +51,11 @@ def _ident(name: str) -> str:
             "bawah, diawali huruf."
         )
     return f'"{name}"'
+
+
+def check_name(name: str) -> None:
+    """Refuse a role or database name that would need quoting (raises ``ValidationError``)."""
+    _ident(name)
 
 
 def _literal(value: str) -> str:
@@ -148,3 +154,29 @@ def set_up_roles(
     finally:
         engine.dispose()
     return Roles(owner_text, app_url.render_as_string(hide_password=False), owner, app)
+
+
+def owner_role_of(database: str) -> str:
+    """The owner's role name for ``database``, as :func:`set_up_roles` named it."""
+    return f"{database}_pemilik"
+
+
+def owns_the_schema(connection: Connection) -> bool:
+    """Whether this connection's role may migrate: it owns ``alembic_version`` (PostgreSQL).
+
+    True on an empty database (nothing is owned yet: whoever creates the tables owns them) and
+    on SQLite, where there are no roles.
+    """
+    if connection.dialect.name != "postgresql":
+        return True
+    owner = connection.execute(
+        text("SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = :t"),
+        {"t": "alembic_version"},
+    ).scalar()
+    if owner is None:
+        return True
+    return bool(
+        connection.execute(
+            text("SELECT pg_has_role(current_user, :o, 'USAGE')"), {"o": owner}
+        ).scalar()
+    )

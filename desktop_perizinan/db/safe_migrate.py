@@ -72,6 +72,7 @@ def migrate_with_backup(
                 current = migrate.revision_of(connection)
                 if current == migrate.head_revision():
                     return None
+                _refuse_unless_owner(connection, current)
                 backup = None
                 if current is not None:
                     backup = _backup_before(url, current, backup_dir, now, contents)
@@ -80,6 +81,20 @@ def migrate_with_backup(
     finally:
         if own:
             engine.dispose()
+
+
+def _refuse_unless_owner(connection: Connection, current: str | None) -> None:
+    """On PostgreSQL with separate roles, only the owner migrates (``db.roles``): the PCs'
+    application role is told who can, before any backup is taken for nothing."""
+    from desktop_perizinan.db.roles import owns_the_schema
+
+    if not owns_the_schema(connection):
+        raise DatabaseError(
+            f"Skema basis data perlu diperbarui (revisi {current} ke {migrate.head_revision()}), "
+            "tetapi peran koneksi PC ini bukan pemilik skema. Minta administrator menjalankan "
+            "'perizinan db perbarui' sekali (dengan kata sandi peran pemilik), lalu buka "
+            "aplikasi lagi. Basis data tidak diubah."
+        )
 
 
 def _backup_before(

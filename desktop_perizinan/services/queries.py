@@ -22,6 +22,7 @@ from desktop_perizinan.db.models import (
     StepRecord,
     User,
 )
+from desktop_perizinan.documents.field_text import display_value
 from desktop_perizinan.errors import NotFound
 from desktop_perizinan.services.acting_head import acting_on
 from desktop_perizinan.services.actor import Actor
@@ -318,7 +319,8 @@ class CaseQueries:
             else self._s.personal_data.shown_nik(actor, case.applicant.nik),
             applicant_address=case.applicant.address,
             applicant_phone=case.applicant.phone,
-            fields=tuple((f.label, str(values.get(f.key) or "")) for f in pt.fields),
+            # As the letters print them (a date "15 Januari 2026", never the stored ISO).
+            fields=tuple((f.label, display_value(f, values.get(f.key))) for f in pt.fields),
             requirements=tuple(
                 (chk.code, chk.name, chk.present) for chk in case.requirement_checks
             ),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_perizinan.db.models import Case
 from desktop_perizinan.documents.field_text import display_value
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.demo import SteppingClock, demo_clock, run_demo
@@ -37,7 +38,11 @@ def test_a_date_field_prints_in_indonesian_long_form(own_services, own_clock):
         r for r in summary.runs if (r.form_code, r.branch) == ("UJI-TANPA-KELENGKAPAN", "izin")
     )
     view = own_services.queries.case(run.case_id)
-    assert ("Tanggal mulai kegiatan", "2026-01-15") in view.fields  # stored as typed, ISO
+    # Stored as ISO (it sorts), shown on screen as the letters print it.
+    with own_services.db.reading() as session:
+        stored = session.get(Case, run.case_id).field_values
+    assert "2026-01-15" in stored.values()
+    assert ("Tanggal mulai kegiatan", "15 Januari 2026") in view.fields
     permit = next(d for d in view.documents if d.number == run.number)
     text = squash(pdf_text(own_services.documents.pdf(permit.id)))
     assert "mulai 15 Januari 2026." in text  # the wording's {tanggal_mulai}

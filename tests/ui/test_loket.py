@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_perizinan.documents.field_text import display_value
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.demo import (
@@ -251,7 +252,8 @@ def test_keyboard_only_from_f2_to_the_printed_resi(qtbot, services, users, code)
     assert view.reg_number == shown and view.applicant_nik == applicant.nik
     stored = dict(view.fields)
     typed = sample_field_values(pt)
-    assert {f.label: clean_field(f, typed[f.key]) for f in pt.fields} == stored
+    shown_as = {f.label: display_value(f, clean_field(f, typed[f.key])) for f in pt.fields}
+    assert shown_as == stored
     assert all(present for _c, _n, present in view.requirements)
 
     # Enter prints: the system print dialog opens (cancelled here: no printer offscreen).

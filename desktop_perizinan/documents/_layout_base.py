@@ -180,10 +180,14 @@ class CachedParagraph(Paragraph):
     cells, ``KeepTogether`` measures its content, the frame wraps again, a table cell is wrapped
     once more when drawn), each time breaking the lines anew: a quarter of a letter's render
     time; and it parses the same labels and headings in every document with ``html.parser``.
-    Lines depend only on the text, the style and the widths, so they are kept per widths; a
-    split makes new paragraphs, with caches of their own. Parsed fragments are cloned for each
-    paragraph, so no two documents share a mutable fragment.
+    Lines depend only on the text, the style and the widths, so they are kept per widths, and
+    shared by every paragraph of the same (text, style): the labels, headings and legal bases
+    of the next document are not broken again. Drawing only reads the lines; reportlab's
+    ``split`` may append a space to a line's fragment in place, so a paragraph about to split
+    breaks its own private copy first. Parsed fragments are cloned for each paragraph.
     """
+
+    _shared_lines: dict[Any, Any] | None = None
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
         if frags is not None or not isinstance(text, str):
@@ -198,14 +202,15 @@ class CachedParagraph(Paragraph):
                 hit = None
         if hit is None:
             super()._setup(text, style, bulletText, None, cleaner)
-            entry = (style, self.text, self.style, self.frags, self.bulletText)
+            entry = (style, self.text, self.style, self.frags, self.bulletText, {})
             with _parsed_lock:
                 _parsed[key] = entry
                 while len(_parsed) > PARSED_CACHE_SIZE:
                     _parsed.popitem(last=False)
             self.frags = [f.clone() for f in self.frags]
+            self._shared_lines = entry[5]
             return
-        _, self.text, self.style, parsed, self.bulletText = hit
+        _, self.text, self.style, parsed, self.bulletText, self._shared_lines = hit
         self.frags = [f.clone() for f in parsed]
         self.debug = 0
 
@@ -214,8 +219,23 @@ class CachedParagraph(Paragraph):
         cache = self.__dict__.setdefault("_lines_by_width", {})
         lines = cache.get(key)
         if lines is None:
-            lines = cache[key] = super().breakLines(width)
+            shared = self._shared_lines
+            if shared is None:
+                lines = super().breakLines(width)
+            else:
+                lines = shared.get(key)
+                if lines is None:
+                    lines = shared[key] = super().breakLines(width)
+            cache[key] = lines
         return lines
+
+    def split(self, availWidth: Any, availHeight: Any) -> Any:
+        if self._shared_lines is not None and hasattr(self, "blPara"):
+            # reportlab's split may edit the lines in place: break a private copy
+            self._shared_lines = None
+            self.__dict__.pop("_lines_by_width", None)
+            self.blPara = super().breakLines(self._wrapWidths)
+        return super().split(availWidth, availHeight)
 
 
 def para(text: str | None, style: ParagraphStyle) -> Paragraph:

@@ -22,7 +22,14 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    TTFontFace,
+    makeToUnicodeCMap,
+)
 
 from desktop_perizinan import paths
 
@@ -100,13 +107,105 @@ class CachedSubsetFace(TTFontFace):
         return doc.Reference(descriptor, "fontDescriptor:" + fontname)
 
 
+class _Preformatted(pdfdoc.PDFObject):
+    """A PDF value already formatted: ``pdfdoc.format`` copies its bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: object) -> bytes:
+        return self.data
+
+
+class CachedTTFont(TTFont):
+    """A ``TTFont`` that encodes plain ASCII text without its per-character loop and writes
+    each subset's widths and ToUnicode map from a cache.
+
+    With reportlab's "ASCII readable" subsets, printable ASCII is always code = character in
+    subset 0, so ``splitString`` of such text (nine strings in ten of a document) is the
+    text's own bytes; reportlab still walks it character by character. At save time the
+    256-entry widths array of every subset was formatted number by number and its ToUnicode
+    map compressed anew: most of the save time. Both are a pure function of the subset's
+    character list, so they are kept per list, beside the font file the face caches.
+    """
+
+    _objects_cache: OrderedDict[tuple[object, ...], tuple[bytes, bytes]]
+    _ascii_direct: bool
+
+    def splitString(self, text: object, doc: object, encoding: str = "utf-8") -> object:
+        if (
+            self._ascii_direct
+            and isinstance(text, str)
+            and text
+            and text.isascii()
+            and text.isprintable()
+        ):
+            if doc not in self.state:
+                self._assignState(doc)
+            return [(0, text.encode("ascii"))]
+        return super().splitString(text, doc, encoding)
+
+    def _subset_objects(self, n: int, subset: list[int], base_name: str) -> tuple[bytes, bytes]:
+        """(formatted widths array, compressed ToUnicode map) of subset ``n``."""
+        key = (n, tuple(subset), rl_config.pdfMultiLine)
+        face = self.face
+        with face._subset_lock:
+            hit = self._objects_cache.get(key)
+            if hit is not None:
+                self._objects_cache.move_to_end(key)
+                return hit
+        widths = pdfdoc.PDFArray(list(map(face.getCharWidth, subset))).format(None)
+        cmap = zlib.compress(makeToUnicodeCMap(base_name, subset).encode("latin-1"))
+        entry = (widths, cmap)
+        with face._subset_lock:
+            self._objects_cache[key] = entry
+            while len(self._objects_cache) > SUBSET_CACHE_SIZE:
+                self._objects_cache.popitem(last=False)
+        return entry
+
+    def addObjects(self, doc: object) -> None:
+        """reportlab's Font, ToUnicode and FontDescriptor objects per subset (same objects as
+        ``TTFont.addObjects``), widths and map from the cache when the document compresses."""
+        if not doc.compression:
+            super().addObjects(doc)
+            return
+        state = self._assignState(doc)
+        state.frozen = 1
+        face = self.face
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+            widths, cmap = self._subset_objects(n, subset, base_name)
+            pdf_font = pdfdoc.PDFTrueTypeFont()
+            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
+            pdf_font.Name = internal_name
+            pdf_font.BaseFont = base_name
+            pdf_font.FirstChar = 0
+            pdf_font.LastChar = len(subset) - 1
+            pdf_font.Widths = _Preformatted(widths)
+            cmap_stream = pdfdoc.PDFStream()
+            cmap_stream.content = cmap
+            cmap_stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            pdf_font.ToUnicode = doc.Reference(cmap_stream, "toUnicodeCMap:" + base_name)
+            pdf_font.FontDescriptor = face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(pdf_font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
+        del self.state[doc]
+
+
 def cached_ttfont(name: str, filename: str) -> TTFont:
     """A reportlab ``TTFont`` whose face caches its embedded subsets (see the module doc)."""
     font = TTFont(name, filename)
+    font.__class__ = CachedTTFont
+    font._objects_cache = OrderedDict()
     face = font.face
     face.__class__ = CachedSubsetFace
     face._subset_cache = OrderedDict()
     face._subset_lock = threading.Lock()
+    # printable ASCII is code = character only if the font has every one of those glyphs
+    font._ascii_direct = bool(font._asciiReadable) and all(
+        code in face.charToGlyph for code in range(32, 127)
+    )
     return font
 
 

@@ -4,9 +4,11 @@ day, and carry the office audit key between PCs."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from desktop_perizinan.cli._common import Verbs, option
+from desktop_perizinan.errors import UserError
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -63,16 +65,34 @@ def cmd_audit_close_day(args: argparse.Namespace) -> int:
     from desktop_perizinan.cli._common import forms_dir
     from desktop_perizinan.db.engine import resolve_url
     from desktop_perizinan.services.app import Services
-    from desktop_perizinan.services.daily_closing import close_day_as
+    from desktop_perizinan.services.daily_closing import close_day_as, closing_sheet_as
 
+    sheet = Path(args.pdf) if args.pdf else None
+    if sheet is not None and (sheet.is_dir() or not sheet.parent.is_dir()):
+        raise UserError(f"'{sheet}' bukan berkas PDF yang dapat ditulis (folder tidak ada?).")
     services = Services.open(resolve_url(option(args, "db")), forms_dir(option(args, "forms")))
     try:
         closing = close_day_as(services)
+        pdf = closing_sheet_as(services, closing) if sheet is not None else None
     finally:
         services.close()
     print(closing.line)
     print(f"Disimpan di {closing.path}.")
+    if sheet is not None and pdf is not None:
+        _write_atomically(sheet, pdf)
+        print(f"Lembar penutupan untuk dicetak dan ditandatangani: {sheet}.")
     return 0
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """A temporary file beside ``path``, then a rename: never half a PDF under its name."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Berkas '{path}' tidak dapat ditulis: {exc.strerror or exc}.") from exc
 
 
 def cmd_audit_key_export(args: argparse.Namespace) -> int:
@@ -118,6 +138,11 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         "tutup-hari",
         help="penutupan harian: catat kepala log audit di luar basis data",
         parents=[common],
+    )
+    close.add_argument(
+        "--pdf",
+        metavar="BERKAS.pdf",
+        help="tulis juga lembar penutupan (berita acara) untuk dicetak, ditandatangani dan diarsipkan",
     )
     close.set_defaults(handler=cmd_audit_close_day)
     key = audit_verbs.add_parser("kunci", help="kunci audit kantor di PC ini", parents=[common])

@@ -229,6 +229,10 @@ class AuditLogService:
         """Penutupan harian (see ``services.daily_closing``)."""
         return DailyClosingService(self._s).close(actor)
 
+    def closing_sheet(self, actor: Actor, closing: DailyClosing) -> bytes:
+        """The closing's page to print, sign and file (PDF; admin only)."""
+        return DailyClosingService(self._s).sheet(actor, closing)
+
     def _filtered(self, statement: Select[Any], query: AuditQuery) -> Select[Any]:
         if query.username:
             statement = statement.where(AuditEntry.username == query.username)

@@ -38,6 +38,8 @@ class DailyClosing:
     entries_today: int
     line: str
     path: Path
+    closed_at: datetime | None = None
+    closed_by: str = ""
 
 
 def closing_dir() -> Path:
@@ -83,7 +85,8 @@ class DailyClosingService:
             )
             audit.append(session, actor, ACTION, at=now, tanggal=day.isoformat(), entri=today)
             anchor = current_anchor(session, now)
-        line = closing_line(day, actor.full_name or actor.username, today, anchor)
+        who = actor.full_name or actor.username
+        line = closing_line(day, who, today, anchor)
         folder = directory or closings_of(self._s.db.url)
         path = folder / f"penutupan-{day:%Y%m%d}.txt"
         try:
@@ -97,9 +100,37 @@ class DailyClosingService:
                 f"Penutupan harian tercatat di log audit, tetapi barisnya tidak dapat disimpan "
                 f"di {folder}: {exc.strerror or exc}. Catat baris ini di buku: {line}"
             ) from exc
-        return DailyClosing(day, anchor, today, line, path)
+        return DailyClosing(day, anchor, today, line, path, now, who)
+
+    def sheet(self, actor: Actor, closing: DailyClosing) -> bytes:
+        """The closing as a page to print, sign and file away from the PC (PDF)."""
+        from desktop_perizinan.db.errors import describe_url
+        from desktop_perizinan.documents.closing_sheet import (
+            ClosingSheetContext,
+            render_closing_sheet,
+        )
+
+        actor.require(ADMIN_ROLE, what="mencetak penutupan harian")
+        context = ClosingSheetContext(
+            office=self._s.settings.office_profile(),
+            day=closing.day,
+            closed_at=closing.closed_at or self._s.now(),
+            closed_by=closing.closed_by or actor.full_name or actor.username,
+            entries_today=closing.entries_today,
+            last_id=closing.anchor.last_id,
+            last_hash=closing.anchor.last_hash,
+            anchor_line=closing.anchor.line(),
+            database=describe_url(self._s.db.url),
+            file=str(closing.path),
+        )
+        return render_closing_sheet(context)
 
 
 def close_day_as(services: Services, directory: Path | None = None) -> DailyClosing:
     """The command line's closing (``perizinan audit tutup-hari``), by the system actor."""
     return DailyClosingService(services).close(SYSTEM, directory)
+
+
+def closing_sheet_as(services: Services, closing: DailyClosing) -> bytes:
+    """The command line's page of a closing (``perizinan audit tutup-hari --pdf FILE``)."""
+    return DailyClosingService(services).sheet(SYSTEM, closing)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
 from desktop_perizinan.audit_key import load_or_create
@@ -14,6 +15,7 @@ from desktop_perizinan.cli import main
 from desktop_perizinan.db import audit_guard
 from desktop_perizinan.db.audit_anchor import read_anchors
 from desktop_perizinan.db.audit_chain import head_message
+from desktop_perizinan.documents.closing_sheet import hash_groups
 from desktop_perizinan.services.backup import create_backup
 from desktop_perizinan.services.book_export import BookExportService
 from desktop_perizinan.services.daily_closing import close_day_as
@@ -99,3 +101,22 @@ def test_an_anchor_file_without_anchors_is_a_clear_error(db_url, tmp_path, capsy
     assert code == 2 and "tidak berisi jangkar audit" in out
     code, out = verify(db_url, capsys, "--anchor", str(tmp_path / "tidak-ada.txt"))
     assert code == 2 and "tidak ditemukan" in out
+
+
+def test_tutup_hari_writes_the_page_to_print_and_sign(db_url, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PERIZINAN_CLOSING_DIR", str(tmp_path / "penutupan"))
+    sheet = tmp_path / "penutupan-hari-ini.pdf"
+    assert main(["audit", "tutup-hari", "--db", db_url, "--pdf", str(sheet)]) == 0
+    out = capsys.readouterr().out
+    line = out.splitlines()[0]
+    anchor = read_anchors(next((tmp_path / "penutupan").rglob("*.txt")))[-1]
+    assert anchor.line() in line
+    printed = " ".join(
+        " ".join((page.extract_text() or "").split()) for page in PdfReader(sheet).pages
+    )
+    assert hash_groups(anchor.last_hash) in printed
+    assert f"entri={anchor.last_id}" in printed
+    assert str(sheet) in out
+    # A folder that does not exist: refused before the day is closed.
+    code = main(["audit", "tutup-hari", "--db", db_url, "--pdf", str(tmp_path / "x" / "y.pdf")])
+    assert code == 2 and "tidak ada" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from desktop_perizinan.db import audit_guard
+from desktop_perizinan.documents.closing_sheet import hash_groups
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.demo import (
@@ -21,10 +22,12 @@ from desktop_perizinan.services.demo import (
     create_demo_users,
     demo_clock,
 )
+from desktop_perizinan.ui.pdf_preview import PdfPreviewDialog
 from desktop_perizinan.ui.pengaturan import SettingsScreen
 from desktop_perizinan.ui.pengaturan.audit_tab import AuditTab
 from desktop_perizinan.ui.pengaturan.screen import TAB_AUDIT
 from desktop_perizinan.ui.worker import wait_for_all
+from tests.ui.gestures import pdf_text
 
 pytestmark = pytest.mark.gui
 
@@ -80,6 +83,7 @@ def test_daily_closing_then_the_check_shows_the_anchor_and_its_date(
 ) -> None:
     check(qtbot, tab)
     assert "Belum ada jangkar terverifikasi" in tab.anchor_label.text()
+    assert not tab.print_closing_button.isEnabled()  # nothing closed yet
 
     with qtbot.waitSignal(tab.closed, timeout=20_000):
         qtbot.mouseClick(tab.close_day_button, LEFT)
@@ -88,6 +92,19 @@ def test_daily_closing_then_the_check_shows_the_anchor_and_its_date(
     assert closing.path.is_relative_to(tmp_path / "penutupan")
     assert "JANGKAR-AUDIT v1" in closing.path.read_text(encoding="utf-8")
     assert "Penutupan harian" in tab.chain_banner.text() and closing.line in tab.chain_banner.text()
+
+    # The page to print and sign: the hash in groups of eight, the anchor line, the day.
+    assert tab.print_closing_button.isEnabled()
+    qtbot.mouseClick(tab.print_closing_button, LEFT)
+    preview = tab.closing_preview
+    assert isinstance(preview, PdfPreviewDialog)
+    qtbot.waitUntil(preview.isVisible)
+    printed = pdf_text(preview.data)
+    assert "BERITA ACARA PENUTUPAN HARIAN LOG AUDIT" in printed
+    assert hash_groups(closing.anchor.last_hash) in printed
+    assert f"entri={closing.anchor.last_id}" in printed
+    assert f"sampai {closing.anchor.last_id}" in printed
+    preview.close()
 
     check(qtbot, tab)
     assert tab.report is not None and tab.report.ok

@@ -17,6 +17,7 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -189,6 +190,16 @@ class AuditTab(QWidget):
             "cetak barisnya dan simpan bersama arsip harian."
         )
         self.close_day_button.clicked.connect(self.close_day)
+        self.print_closing_button = QPushButton("Ce&tak penutupan…", self)
+        self.print_closing_button.setObjectName("printClosing")
+        self.print_closing_button.setAutoDefault(False)
+        self.print_closing_button.setToolTip(
+            "Berita acara penutupan harian ini (hash entri terakhir dan baris jangkar) untuk "
+            "dicetak, ditandatangani dan disimpan di luar komputer."
+        )
+        self.print_closing_button.setEnabled(False)  # until a closing is made here
+        self.print_closing_button.clicked.connect(self.print_closing)
+        self.closing_preview: QDialog | None = None
         self.export_key_button = QPushButton("Ekspor &kunci audit…", self)
         self.export_key_button.setObjectName("exportAuditKey")
         self.export_key_button.setAutoDefault(False)
@@ -234,6 +245,7 @@ class AuditTab(QWidget):
         anchors = QHBoxLayout()
         anchors.addWidget(self.anchor_label, 1)
         anchors.addWidget(self.close_day_button)
+        anchors.addWidget(self.print_closing_button)
         anchors.addWidget(self.export_key_button)
         layout.addLayout(anchors)
         layout.addWidget(self.problems)
@@ -438,12 +450,26 @@ class AuditTab(QWidget):
     def _closed(self, closing: DailyClosing) -> None:
         self.closing = closing
         self.close_day_button.setEnabled(True)
+        self.print_closing_button.setEnabled(True)
         self.chain_banner.show_ok(
-            f"Penutupan harian dicatat ({closing.path}). Cetak atau salin baris ini ke buku "
-            f"harian: {closing.line}"
+            f"Penutupan harian dicatat ({closing.path}). Cetak berita acaranya (Cetak "
+            f"penutupan…) atau salin baris ini ke buku harian: {closing.line}"
         )
         self.refresh()
         self.closed.emit()
+
+    def print_closing(self) -> None:
+        """The closing just made, in the PDF preview (Print, Save as PDF)."""
+        from desktop_perizinan.ui.common.documents import open_pdf
+
+        if self.closing is None:
+            return
+        try:
+            data = self._log.closing_sheet(self._actor, self.closing)
+        except UserError as exc:
+            self.chain_banner.show_error(exc.message)
+            return
+        self.closing_preview = open_pdf(self, data, f"Penutupan harian {self.closing.day:%d-%m-%Y}")
 
     def _close_failed(self, exc: BaseException) -> None:
         self.close_day_button.setEnabled(True)

@@ -17,10 +17,11 @@ Keep personal data out of ``detail``: audit rows are never updated, so what goes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop_perizinan import audit_key
@@ -49,6 +50,7 @@ __all__ = [
     "ChainReport",
     "Finding",
     "append",
+    "append_many",
     "entry_hash",
     "keyring_for",
     "verify_chain",
@@ -93,6 +95,22 @@ def append(
     three statements per entry, no identity-map bookkeeping (``bench/bench_audit.py``). The
     returned entry is a plain, detached record of what was written.
     """
+    return append_many(session, actor, [(action, case_id, detail)], at=at)[0]
+
+
+def append_many(
+    session: Session,
+    actor: Actor,
+    entries: Sequence[tuple[str, int | None, dict[str, Any]]],
+    *,
+    at: datetime,
+) -> list[AuditEntry]:
+    """Append several entries (action, case id, detail) of one use case, in this order.
+
+    One head lock and one INSERT for all the entries, then the head moved entry by entry
+    (issue 14: intake wrote its two entries with six statements and locked the head twice).
+    Each entry is chained and keyed exactly as :func:`append` would have written it.
+    """
     keyring = keyring_for(session)
     connection = session.connection()
     head = connection.execute(
@@ -100,6 +118,7 @@ def append(
         .where(_HEAD.c.id == 1)
         .with_for_update()
     ).first()
+    rows: list[dict[str, Any]] = []
     if head is None:
         connection.execute(insert(_HEAD).values(id=1, last_id=0, last_hash=GENESIS))
         last_id, last_hash = 0, GENESIS
@@ -107,8 +126,7 @@ def append(
         last_id, last_hash = head.last_id, head.last_hash
         if head.mac is None and last_id > 0:
             # A log of the first release: fix every column of its entries with a keyed seal.
-            seal = _write(
-                connection,
+            seal = _entry(
                 keyring,
                 last_id,
                 last_hash,
@@ -119,23 +137,42 @@ def append(
                 None,
                 legacy_seal(session),
             )
-            last_id, last_hash = seal.id, seal.hash
-    return _write(
-        connection,
-        keyring,
-        last_id,
-        last_hash,
-        actor.id or None,
-        actor.username,
-        action,
-        at,
-        case_id,
-        detail,
-    )
+            rows.append(seal)
+            last_id, last_hash = seal["id"], seal["hash"]
+    for action, case_id, detail in entries:
+        row = _entry(
+            keyring,
+            last_id,
+            last_hash,
+            actor.id or None,
+            actor.username,
+            action,
+            at,
+            case_id,
+            detail,
+        )
+        rows.append(row)
+        last_id, last_hash = row["id"], row["hash"]
+    if not rows:
+        return []
+    # The entries go first: the head's trigger checks that the row it points to exists. It
+    # also lets the head move one entry per update only, hence one update per entry.
+    connection.execute(insert(_ENTRY), rows)
+    for row in rows:
+        connection.execute(
+            update(_HEAD)
+            .where(_HEAD.c.id == 1)
+            .values(
+                last_id=row["id"],
+                last_hash=row["hash"],
+                mac=keyring.mac(row["key_id"], head_message(row["id"], row["hash"])),
+            )
+        )
+    written = [AuditEntry(**row) for row in rows]
+    return written[len(written) - len(entries) :]
 
 
-def _write(
-    connection: Connection,
+def _entry(
     keyring: Keyring,
     last_id: int,
     last_hash: str,
@@ -145,14 +182,15 @@ def _write(
     at: datetime,
     case_id: int | None,
     detail: dict[str, Any],
-) -> AuditEntry:
+) -> dict[str, Any]:
+    """The columns of the entry that follows (last_id, last_hash), hashed and keyed."""
     detail_text = canonical(detail)
     entry_id = last_id + 1
     key_id = keyring.current
     digest = hash_v2(
         last_hash, entry_id, at, user_id, username, action, case_id, detail_text, key_id
     )
-    values = {
+    return {
         "id": entry_id,
         "at": at,
         "user_id": user_id,
@@ -166,18 +204,6 @@ def _write(
         "key_id": key_id,
         "mac": keyring.mac(key_id, digest),
     }
-    # The entry goes first: the head's trigger checks that the row it points to exists.
-    connection.execute(insert(_ENTRY), values)
-    connection.execute(
-        update(_HEAD)
-        .where(_HEAD.c.id == 1)
-        .values(
-            last_id=entry_id,
-            last_hash=digest,
-            mac=keyring.mac(key_id, head_message(entry_id, digest)),
-        )
-    )
-    return AuditEntry(**values)
 
 
 def verify(session: Session, anchors: Any = ()) -> ChainReport:

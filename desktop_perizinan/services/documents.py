@@ -120,14 +120,35 @@ class DocumentService(LetterLifecycle):
     # ------------------------------------------------------------------ counter documents
 
     def issue_resi(
-        self, session: Session, actor: Actor, case: Case, pt: PermitType, now: datetime
+        self,
+        session: Session,
+        actor: Actor,
+        case: Case,
+        pt: PermitType,
+        now: datetime,
+        *,
+        present: frozenset[str] | None = None,
     ) -> DocumentVersion:
+        """The receipt, final at once. ``present``: the requirement codes ticked, when the
+        caller has them at hand (intake wrote the checks itself; no reload).
+
+        The document and its one version are added for the caller's next flush, complete:
+        one INSERT each (issue 14: an INSERT and two UPDATEs of the document, a
+        ``max(version)``, and a reload of the versions with their PDF).
+        """
         assert case.reg_number is not None
-        checks = {chk.code: chk.present for chk in case.requirement_checks}
-        doc = self._new_document(session, case, "resi", TITLES["resi"], now)
-        doc.number = case.reg_number
-        doc.status = "final"
-        doc.verification_code = self._code(session, case.reg_number, "resi", case.id, {})
+        if present is None:
+            present = frozenset(chk.code for chk in case.requirement_checks if chk.present)
+        code = self._code(session, case.reg_number, "resi", case.id, {})
+        doc = Document(
+            case_id=case.id,
+            kind="resi",
+            title=TITLES["resi"],
+            number=case.reg_number,
+            status="final",
+            verification_code=code,
+            created_at=now,
+        )
         ctx = c.ResiContext(
             office=self.office(session),
             registration_number=case.reg_number,
@@ -135,16 +156,14 @@ class DocumentService(LetterLifecycle):
             applicant=_applicant(case, pt),
             received_at=case.received_at,
             due_at=case.due_at,
-            checklist=tuple(
-                (r.name, checks.get(r.code, False)) for r in pt.requirements_for(case.renewal)
-            ),
+            checklist=tuple((r.name, r.code in present) for r in pt.requirements_for(case.renewal)),
             fee_text=pt.fee_text,
             clerk=actor.full_name,
             channel="Daring" if case.channel == "daring" else "Loket",
-            qr_payload=qr_payload(case.reg_number, doc.verification_code),
+            qr_payload=qr_payload(case.reg_number, code),
         )
         pdf = _with_payload(render(ctx), ctx.qr_payload or "")
-        return self._add_version(session, doc, actor, pdf, {"kind": "resi"}, True, now)
+        return self._first_version(session, doc, actor, pdf, {"kind": "resi"}, now)
 
     def issue_klarifikasi(
         self,
@@ -156,8 +175,13 @@ class DocumentService(LetterLifecycle):
         note: str,
         now: datetime,
     ) -> DocumentVersion:
-        doc = self._new_document(session, case, "klarifikasi", TITLES["klarifikasi"], now)
-        doc.status = "final"
+        doc = Document(
+            case_id=case.id,
+            kind="klarifikasi",
+            title=TITLES["klarifikasi"],
+            status="final",
+            created_at=now,
+        )
         present = [chk.name for chk in case.requirement_checks if chk.present]
         ctx = c.KlarifikasiContext(
             office=self.office(session),
@@ -171,7 +195,7 @@ class DocumentService(LetterLifecycle):
             received=tuple(present),
         )
         body = {"kind": "klarifikasi", "missing": [r.code for r in missing]}
-        return self._add_version(session, doc, actor, render(ctx), body, True, now)
+        return self._first_version(session, doc, actor, render(ctx), body, now)
 
     # ------------------------------------------------------------------ back-office documents
 
@@ -416,6 +440,30 @@ class DocumentService(LetterLifecycle):
         session.add(version)
         session.flush()
         session.refresh(doc, ["versions"])
+        return version
+
+    def _first_version(
+        self,
+        session: Session,
+        doc: Document,
+        actor: Actor,
+        pdf: bytes,
+        body: dict[str, Any],
+        now: datetime,
+    ) -> DocumentVersion:
+        """A new (unflushed) document with its first, final version, added to the session:
+        the next flush writes both, the caller reads ``pdf`` and ``document`` without SQL."""
+        version = DocumentVersion(
+            document=doc,
+            version=1,
+            body=body,
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            final=True,
+            created_at=now,
+            created_by=actor.id,
+        )
+        session.add(doc)
         return version
 
     def _code(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import copy
 import secrets
 from dataclasses import asdict, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import Setting
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 PROFILE_KEY = "office_profile"
 SECRET_KEY = "verification_secret"
 ATTACHMENT_LIMIT_KEY = "attachment_max_mb"
+#: What intake reads: the attachment limit, the secret of the resi's code, the letterhead.
+INTAKE_KEYS = (ATTACHMENT_LIMIT_KEY, SECRET_KEY, PROFILE_KEY)
 
 DEFAULT_PROFILE = OfficeProfile(
     regency="KABUPATEN DAIRI",
@@ -54,12 +58,41 @@ def profile_from_json(data: dict[str, Any]) -> OfficeProfile:
     return replace(DEFAULT_PROFILE, **values)
 
 
+#: ``session.info`` key of the settings this use case has read: {key: value or _ABSENT}.
+_READ_INFO = "settings_read"
+_ABSENT = object()
+
+
+def prefetch(session: Session, *keys: str) -> None:
+    """Read ``keys`` in one statement and keep them for the rest of this use case.
+
+    Issue 14: intake read three settings with three statements (one in a session of its
+    own). The values live in ``session.info``, i.e. as long as this one transaction: another
+    PC's change is seen by the next use case, and :func:`set_value` keeps them current.
+    """
+    read = session.info.setdefault(_READ_INFO, {})
+    wanted = [key for key in keys if key not in read]
+    if not wanted:
+        return
+    rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(wanted)))
+    found = {key: value for key, value in rows}
+    for key in wanted:
+        read[key] = found.get(key, _ABSENT)
+
+
 def get_value(session: Session, key: str, default: Any = None) -> Any:
+    read = session.info.get(_READ_INFO)
+    if read is not None and key in read:
+        value = read[key]
+        return default if value is _ABSENT else value
     row = session.get(Setting, key)
     return default if row is None else row.value
 
 
 def set_value(session: Session, key: str, value: Any) -> None:
+    read = session.info.get(_READ_INFO)
+    if read is not None:
+        read.pop(key, None)  # read again (through the row below) after this write
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))
@@ -87,7 +120,7 @@ class SettingsService:
         else:
             with self._s.db.reading() as reading:
                 data = get_value(reading, PROFILE_KEY)
-        return profile_from_json(data) if data else DEFAULT_PROFILE
+        return _parsed_profile(data) if data else DEFAULT_PROFILE
 
     def save_office_profile(self, actor: Actor, profile: OfficeProfile) -> None:
         actor.require(ADMIN_ROLE, what="mengubah profil kantor")
@@ -102,6 +135,27 @@ class SettingsService:
                 head=profile.head_name,
             )
 
-    def attachment_limit_bytes(self) -> int:
-        with self._s.db.reading() as session:
-            return int(get_value(session, ATTACHMENT_LIMIT_KEY, 10)) * 1024 * 1024
+    def attachment_limit_bytes(self, session: Session | None = None) -> int:
+        """The largest attachment accepted; read in ``session`` when the caller has one."""
+        if session is not None:
+            return attachment_limit(session)
+        with self._s.db.reading() as reading:
+            return attachment_limit(reading)
+
+
+def attachment_limit(session: Session) -> int:
+    return int(get_value(session, ATTACHMENT_LIMIT_KEY, 10)) * 1024 * 1024
+
+
+#: The profile last parsed, with the stored value it came from (the emblem is decoded once,
+#: not for every document: issue 14). ``OfficeProfile`` is frozen, so sharing it is safe.
+_last_profile: tuple[dict[str, Any], OfficeProfile] | None = None
+
+
+def _parsed_profile(data: dict[str, Any]) -> OfficeProfile:
+    global _last_profile
+    if _last_profile is not None and _last_profile[0] == data:
+        return _last_profile[1]
+    profile = profile_from_json(data)
+    _last_profile = (copy.deepcopy(data), profile)
+    return profile

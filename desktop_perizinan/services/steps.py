@@ -66,8 +66,13 @@ def close_step(
     office: OfficeConfig,
     calendar: WorkCalendar,
     now: datetime,
+    flush: bool = True,
 ) -> engine.Transition:
-    """Apply the outcome through the engine, close ``record`` and open what comes next."""
+    """Apply the outcome through the engine, close ``record`` and open what comes next.
+
+    ``flush=False``: leave the rows pending, so that a caller walking several steps in one
+    go (intake's counter steps) sends them in one flush instead of one per step.
+    """
     transition = engine.apply_outcome(pt, state_of(case), outcome, note)
     record.done_at = now
     record.done_by = user_id
@@ -82,7 +87,8 @@ def close_step(
         case.current_step_no = pt.step(transition.after.step_id).no
     if transition.closed:
         case.closed_at = now
-    session.flush()
+    if flush:
+        session.flush()
     return transition
 
 

@@ -17,6 +17,7 @@ import io
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterable
 from pathlib import Path
 
 from reportlab import rl_config
@@ -131,8 +132,13 @@ class CachedTTFont(TTFont):
 
     _objects_cache: OrderedDict[tuple[object, ...], tuple[bytes, bytes]]
     _ascii_direct: bool
+    #: The font's resource name in every document ("/LSB+0" for subset 0 of the bold face)
+    #: instead of reportlab's "F<n>" in the order of first use: drawn text that only uses
+    #: subset 0's ASCII codes is then the same bytes in any document (see ``DrawRecorder``).
+    _pdf_name: str
 
     def splitString(self, text: object, doc: object, encoding: str = "utf-8") -> object:
+        recorders = _recorders()
         if (
             self._ascii_direct
             and isinstance(text, str)
@@ -142,8 +148,20 @@ class CachedTTFont(TTFont):
         ):
             if doc not in self.state:
                 self._assignState(doc)
+            for recorder in recorders:
+                recorder.fonts.add(self)
             return [(0, text.encode("ascii"))]
+        for recorder in recorders:
+            recorder.portable = False  # codes of other characters depend on the document
         return super().splitString(text, doc, encoding)
+
+    def getSubsetInternalName(self, subset: int, doc: object) -> str:
+        state = self._assignState(doc)
+        if state.internalName is None:
+            state.internalName = self._pdf_name
+            doc.fontMapping[self.fontName] = "/" + self._pdf_name
+            doc.delayedFonts.append(self)
+        return super().getSubsetInternalName(subset, doc)
 
     def _subset_objects(self, n: int, subset: list[int], base_name: str) -> tuple[bytes, bytes]:
         """(formatted widths array, compressed ToUnicode map) of subset ``n``."""
@@ -193,10 +211,47 @@ class CachedTTFont(TTFont):
         del self.state[doc]
 
 
-def cached_ttfont(name: str, filename: str) -> TTFont:
-    """A reportlab ``TTFont`` whose face caches its embedded subsets (see the module doc)."""
+class DrawRecorder:
+    """Watches the text drawn while it is active (``with DrawRecorder() as r``): which of our
+    fonts it used, and whether all of it was printable ASCII of those fonts (``portable``),
+    so that the drawn operators are valid in any other document once those fonts are
+    registered there (``register``)."""
+
+    def __init__(self) -> None:
+        self.fonts: set[CachedTTFont] = set()
+        self.portable = True
+
+    def __enter__(self) -> DrawRecorder:
+        _recorders().append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _recorders().remove(self)
+
+    @staticmethod
+    def register(fonts: Iterable[CachedTTFont], doc: object) -> None:
+        """Make ``fonts`` resources of ``doc``, as drawing text in them would."""
+        for font in fonts:
+            font.getSubsetInternalName(0, doc)
+
+
+_recording = threading.local()
+
+
+def _recorders() -> list[DrawRecorder]:
+    """The active recorders of this thread (a document renders in one thread)."""
+    active = getattr(_recording, "active", None)
+    if active is None:
+        active = _recording.active = []
+    return active
+
+
+def cached_ttfont(name: str, filename: str, pdf_name: str) -> TTFont:
+    """A reportlab ``TTFont`` whose face caches its embedded subsets (see the module doc),
+    written into every PDF under the resource name ``pdf_name``."""
     font = TTFont(name, filename)
     font.__class__ = CachedTTFont
+    font._pdf_name = pdf_name
     font._objects_cache = OrderedDict()
     face = font.face
     face.__class__ = CachedSubsetFace
@@ -226,13 +281,13 @@ def register_fonts() -> None:
         if _fonts_ready:
             return
         folder = resources_dir() / "fonts"
-        for name, file in (
-            (FONT, "LiberationSans-Regular.ttf"),
-            (FONT_BOLD, "LiberationSans-Bold.ttf"),
-            (FONT_ITALIC, "LiberationSans-Italic.ttf"),
-            (FONT_BOLD_ITALIC, "LiberationSans-BoldItalic.ttf"),
+        for name, file, pdf_name in (
+            (FONT, "LiberationSans-Regular.ttf", "LSR"),
+            (FONT_BOLD, "LiberationSans-Bold.ttf", "LSB"),
+            (FONT_ITALIC, "LiberationSans-Italic.ttf", "LSI"),
+            (FONT_BOLD_ITALIC, "LiberationSans-BoldItalic.ttf", "LSBI"),
         ):
-            pdfmetrics.registerFont(cached_ttfont(name, str(folder / file)))
+            pdfmetrics.registerFont(cached_ttfont(name, str(folder / file), pdf_name))
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
         )

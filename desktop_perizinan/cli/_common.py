@@ -45,3 +45,45 @@ def common_options(default: object) -> argparse.ArgumentParser:
         help="folder jenis izin (bawaan: PERIZINAN_FORMS_DIR, lalu forms/)",
     )
     return common
+
+
+#: Where ``--pengguna`` reads the password when it is not typed (scripts, scheduled tasks).
+PASSWORD_ENV = "PERIZINAN_PASSWORD"
+
+
+def add_user_option(parser: argparse.ArgumentParser) -> None:
+    """``--pengguna NAMA``: act as this user of the office instead of the system user.
+
+    Without it the command acts as the system user (an administrator) and the audit names
+    only this PC. With it the user logs in (password typed without echo, or from
+    ``PERIZINAN_PASSWORD``; never on the command line, where ``ps`` and the shell history would
+    keep it), the audit entries name that person, and the services apply that person's roles.
+    """
+    parser.add_argument(
+        "--pengguna",
+        metavar="NAMA",
+        help="bertindak sebagai pengguna ini (kata sandi diketik saat diminta, atau dari "
+        f"{PASSWORD_ENV}); tanpa ini: pengguna sistem",
+    )
+
+
+def acting_user(services: object, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The actor of a command: the user of ``--pengguna`` after a login, else the system."""
+    import getpass
+    import os
+
+    from desktop_perizinan.errors import UserError
+    from desktop_perizinan.services.actor import SYSTEM
+
+    username = getattr(args, "pengguna", None)
+    if not username:
+        return SYSTEM
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        try:
+            password = getpass.getpass(f"Kata sandi {username}: ")
+        except EOFError:
+            password = ""
+    if not password:
+        raise UserError(f"Kata sandi kosong: ketikkan saat diminta, atau isi {PASSWORD_ENV}.")
+    return services.users.login(username, password)  # type: ignore[attr-defined]

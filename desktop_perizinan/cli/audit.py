@@ -7,7 +7,7 @@ import argparse
 import os
 from pathlib import Path
 
-from desktop_perizinan.cli._common import Verbs, option
+from desktop_perizinan.cli._common import Verbs, acting_user, add_user_option, option
 from desktop_perizinan.errors import UserError
 
 
@@ -72,8 +72,9 @@ def cmd_audit_close_day(args: argparse.Namespace) -> int:
         raise UserError(f"'{sheet}' bukan berkas PDF yang dapat ditulis (folder tidak ada?).")
     services = Services.open(resolve_url(option(args, "db")), forms_dir(option(args, "forms")))
     try:
-        closing = close_day_as(services)
-        pdf = closing_sheet_as(services, closing) if sheet is not None else None
+        actor = acting_user(services, args)
+        closing = close_day_as(services, actor=actor)
+        pdf = closing_sheet_as(services, closing, actor=actor) if sheet is not None else None
     finally:
         services.close()
     print(closing.line)
@@ -144,6 +145,7 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         metavar="BERKAS.pdf",
         help="tulis juga lembar penutupan (berita acara) untuk dicetak, ditandatangani dan diarsipkan",
     )
+    add_user_option(close)
     close.set_defaults(handler=cmd_audit_close_day)
     key = audit_verbs.add_parser("kunci", help="kunci audit kantor di PC ini", parents=[common])
     key_verbs = key.add_subparsers(title="perintah", metavar="PERINTAH", required=True)

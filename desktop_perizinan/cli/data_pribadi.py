@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop_perizinan.cli._common import Verbs, forms_dir, option
+from desktop_perizinan.cli._common import Verbs, acting_user, add_user_option, forms_dir, option
 from desktop_perizinan.errors import UserError
 
 RETENTION, ERASE = "retensi", "hapus"
@@ -68,11 +68,10 @@ def cmd_data_pribadi(args: argparse.Namespace) -> int:
 
 
 def _run(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from desktop_perizinan.services.actor import SYSTEM
-
+    actor = acting_user(services, args)
     what = args.perintah
     if what == RETENTION:
-        due = services.retention.due(SYSTEM)
+        due = services.retention.due(actor)
         years = services.retention.years()
         if not due:
             print(f"Tidak ada pemohon yang melewati masa retensi ({years} tahun).")
@@ -85,14 +84,14 @@ def _run(services, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-
             )
         return 0
     if what == ERASE:
-        result = services.retention.erase_by_nik(SYSTEM, args.nik, args.alasan)
+        result = services.retention.erase_by_nik(actor, args.nik, args.alasan)
         print(
             f"Data pribadi dihapus: {result.cases} permohonan dianonimkan, {result.attachments} "
             f"lampiran dan isi {result.documents} dokumen dihapus, {result.book_lines} baris buku "
             "dianonimkan (nomor tetap)."
         )
         return 0
-    report = services.pdp_report.make(SYSTEM, what)
+    report = services.pdp_report.make(actor, what)
     out = Path(args.out)
     try:
         out.write_bytes(report.pdf)
@@ -114,6 +113,7 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "perintah", metavar="NIK|retensi|hapus", help="NIK pemohon (laporan), retensi, atau hapus"
     )
+    add_user_option(parser)
     parser.add_argument("nik", nargs="?", metavar="NIK", help="NIK pemohon (untuk hapus)")
     parser.add_argument("--out", metavar="BERKAS.pdf", help="berkas laporan Pasal 32")
     parser.add_argument("--alasan", metavar="TEKS", help="alasan penghapusan (dicatat)")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from desktop_perizinan.cli._common import Verbs, forms_dir, option
+from desktop_perizinan.cli._common import Verbs, acting_user, add_user_option, forms_dir, option
 from desktop_perizinan.errors import UserError
 
 ACTIONS = ("manual", "pesan", "kedaluwarsa", "celah", "batas-pesanan")
@@ -57,13 +57,12 @@ def cmd_nomor(args: argparse.Namespace) -> int:
 
 
 def _run(services, args: argparse.Namespace, letter_date: date | None) -> int:  # type: ignore[no-untyped-def]
-    from desktop_perizinan.services.actor import SYSTEM
-
+    actor = acting_user(services, args)
     outside = services.outside_numbers
     what, book = args.perintah, args.buku
     if what == "manual":
         line = outside.record_manual(
-            SYSTEM,
+            actor,
             book,
             number=args.nomor or "",
             letter_date=letter_date or services.now().date(),
@@ -75,7 +74,7 @@ def _run(services, args: argparse.Namespace, letter_date: date | None) -> int:  
         print(f"Nomor manual dicatat: {line.number} (urut {line.seq}).")
     elif what == "pesan":
         line = outside.reserve(
-            SYSTEM,
+            actor,
             book,
             purpose=args.keperluan or "",
             requested_by=args.pemesan or "",
@@ -86,7 +85,7 @@ def _run(services, args: argparse.Namespace, letter_date: date | None) -> int:  
     elif what == "kedaluwarsa":
         print(f"{outside.expire_due()} nomor pesanan kedaluwarsa dibatalkan.")
     elif what == "batas-pesanan":
-        outside.set_reservation_hours(SYSTEM, int(book))
+        outside.set_reservation_hours(actor, int(book))
         print(f"Batas waktu nomor pesanan: {int(book)} jam.")
     else:
         report = outside.gap_report(book, args.tahun)
@@ -111,6 +110,7 @@ def register(verbs: Verbs, common: argparse.ArgumentParser) -> None:
         parents=[common],
     )
     parser.add_argument("perintah", metavar="|".join(ACTIONS), help="apa yang dikerjakan")
+    add_user_option(parser)
     parser.add_argument("buku", nargs="?", metavar="BUKU", help="kode buku (atau JAM)")
     parser.add_argument("--nomor", help="nomor urut atau nomor lengkap yang ditulis di surat")
     parser.add_argument("--tanggal", metavar="TTTT-BB-HH", help="tanggal surat")

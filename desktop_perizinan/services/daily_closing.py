@@ -126,11 +126,14 @@ class DailyClosingService:
         return render_closing_sheet(context)
 
 
-def close_day_as(services: Services, directory: Path | None = None) -> DailyClosing:
-    """The command line's closing (``perizinan audit tutup-hari``), by the system actor."""
-    return DailyClosingService(services).close(SYSTEM, directory)
+def close_day_as(
+    services: Services, directory: Path | None = None, *, actor: Actor = SYSTEM
+) -> DailyClosing:
+    """The command line's closing (``perizinan audit tutup-hari``), by the system actor
+    unless a user logged in (``--pengguna``)."""
+    return DailyClosingService(services).close(actor, directory)
 
 
-def closing_sheet_as(services: Services, closing: DailyClosing) -> bytes:
+def closing_sheet_as(services: Services, closing: DailyClosing, *, actor: Actor = SYSTEM) -> bytes:
     """The command line's page of a closing (``perizinan audit tutup-hari --pdf FILE``)."""
-    return DailyClosingService(services).sheet(SYSTEM, closing)
+    return DailyClosingService(services).sheet(actor, closing)

@@ -19,7 +19,7 @@ from desktop_perizinan.documents.closing_sheet import hash_groups
 from desktop_perizinan.services.backup import create_backup
 from desktop_perizinan.services.book_export import BookExportService
 from desktop_perizinan.services.daily_closing import close_day_as
-from desktop_perizinan.services.demo import DEMO_APPLICANTS
+from desktop_perizinan.services.demo import DEMO_APPLICANTS, DEMO_PASSWORD
 
 DAIRI = "DAIRI-LKS-ASING"
 
@@ -103,7 +103,9 @@ def test_an_anchor_file_without_anchors_is_a_clear_error(db_url, tmp_path, capsy
     assert code == 2 and "tidak ditemukan" in out
 
 
-def test_tutup_hari_writes_the_page_to_print_and_sign(db_url, tmp_path, capsys, monkeypatch):
+def test_tutup_hari_writes_the_page_to_print_and_sign(
+    services, users, db_url, tmp_path, capsys, monkeypatch
+):
     monkeypatch.setenv("PERIZINAN_CLOSING_DIR", str(tmp_path / "penutupan"))
     sheet = tmp_path / "penutupan-hari-ini.pdf"
     assert main(["audit", "tutup-hari", "--db", db_url, "--pdf", str(sheet)]) == 0
@@ -117,6 +119,11 @@ def test_tutup_hari_writes_the_page_to_print_and_sign(db_url, tmp_path, capsys, 
     assert hash_groups(anchor.last_hash) in printed
     assert f"entri={anchor.last_id}" in printed
     assert str(sheet) in out
+    assert "oleh Sistem" in line
+    # A named administrator closes the day in their own name.
+    monkeypatch.setenv("PERIZINAN_PASSWORD", DEMO_PASSWORD)
+    assert main(["audit", "tutup-hari", "--db", db_url, "--pengguna", "admin"]) == 0
+    assert "oleh Administrator Sistem" in capsys.readouterr().out
     # A folder that does not exist: refused before the day is closed.
     code = main(["audit", "tutup-hari", "--db", db_url, "--pdf", str(tmp_path / "x" / "y.pdf")])
     assert code == 2 and "tidak ada" in capsys.readouterr().err

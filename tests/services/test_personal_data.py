@@ -27,7 +27,7 @@ from desktop_perizinan.privacy import ERASED_TEXT, mask_nik
 from desktop_perizinan.services import personal_data as pd
 from desktop_perizinan.services.audit import verify_chain
 from desktop_perizinan.services.case_search import CaseFilters, CaseSearch
-from desktop_perizinan.services.demo import DEMO_APPLICANTS
+from desktop_perizinan.services.demo import DEMO_APPLICANTS, DEMO_PASSWORD
 from tests.services.pdftext import pdf_text, squash
 
 KESENIAN = "PASURUAN-NIK-KESENIAN"
@@ -472,3 +472,28 @@ def test_a_case_viewed_does_not_wake_the_other_pcs_but_a_change_does(
     finally:
         watcher.stop()
         other_pc.close()
+
+
+def test_command_line_acts_as_a_named_user_after_a_login(
+    services, users, driver, db_url, tmp_path, capsys, monkeypatch
+):
+    """``--pengguna``: the audit names the person, not the system, and their roles apply."""
+    clerk = users["front_office"].username
+    applicant = DEMO_APPLICANTS[2]
+    driver.submit(KESENIAN, applicant)
+    out = tmp_path / "laporan.pdf"
+    args = ["--db", db_url, "data-pribadi", applicant.nik, "--out", str(out), "--pengguna"]
+    monkeypatch.setenv("PERIZINAN_PASSWORD", "salah-sandi")
+    assert main([*args, clerk]) == 2
+    assert "salah" in capsys.readouterr().err and not out.exists()
+
+    monkeypatch.setenv("PERIZINAN_PASSWORD", DEMO_PASSWORD)
+    assert main([*args, clerk]) == 0
+    capsys.readouterr()
+    report = _entries(services, pd.REPORT)[-1]
+    assert report.username == clerk
+
+    # Erasure is the administrator's: the clerk's login does not lend them the system's rights.
+    erase = ["--db", db_url, "data-pribadi", "hapus", applicant.nik, "--alasan", "Retensi habis"]
+    assert main([*erase, "--pengguna", clerk]) == 2
+    assert "tidak berwenang untuk menghapus data pribadi" in capsys.readouterr().err

@@ -17,16 +17,15 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from desktop_perizinan.errors import UserError
 from desktop_perizinan.ui.login import FirstAdminDialog, LoginDialog
-from desktop_perizinan.ui.theme import apply_theme
+from desktop_perizinan.ui.theme import FUSION_ARGS, apply_theme
 from desktop_perizinan.ui.worker import Task, run_in_background, wait_for_all
 
 if TYPE_CHECKING:
@@ -101,14 +100,20 @@ def protect_none() -> None:
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    """The one QApplication, named for QSettings, styled (Fusion + platform palette)."""
+    """The one QApplication, named for QSettings, styled (Fusion + platform palette).
+
+    A new one is created in Fusion (``-style fusion``) rather than switched to it afterwards,
+    which would build ``QStyle``'s Python type before the login dialog is painted."""
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APPLICATION)
     QApplication.setApplicationDisplayName("Perizinan Desktop")
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    if isinstance(existing, QApplication):
+        app, fusion = existing, False
+    else:
+        app, fusion = QApplication([*(argv or sys.argv[:1]), *FUSION_ARGS]), True
     protect_none()
-    apply_theme(app)
+    apply_theme(app, fusion=fusion)
     return app
 
 
@@ -145,8 +150,7 @@ def wizard_first_run() -> FirstRun | None:
     return run
 
 
-@dataclass(frozen=True)
-class _Opened:
+class _Opened(NamedTuple):
     services: Services | None
     first_run: bool  # the database holds nobody: set the office up first
 

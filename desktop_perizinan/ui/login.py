@@ -3,13 +3,17 @@
 The login dialog can be shown before the database is open (``services=None``): the clerk types
 while the services start in the background, and a login asked for early runs as soon as they
 are ready. Messages come from the service as they are (wrong password, locked account).
+
+The login dialog is the first thing on screen, so this module names no ``Qt`` enum and asks no
+widget for its ``QStyle`` (PySide6 builds those Python types on first use, ~30 ms together; see
+:mod:`desktop_perizinan.ui.theme`), and the message boxes are imported when first needed.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -22,9 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_perizinan.errors import UserError, ValidationError
-from desktop_perizinan.ui.theme import emblem_pixmap, set_role
+from desktop_perizinan.ui.theme import emblem_pixmap, tag_role
 from desktop_perizinan.ui.widgets.form import EnterNavigator, FieldBox, focus_on_show
-from desktop_perizinan.ui.widgets.messages import Banner, report_error
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.actor import Actor
@@ -37,15 +40,19 @@ def _heading(parent: QWidget, text: str, subtitle: str) -> QHBoxLayout:
     emblem = QLabel(parent)
     emblem.setPixmap(emblem_pixmap(58))
     title = QLabel(text, parent)
-    set_role(title, "title")
+    tag_role(title, "title")
     sub = QLabel(subtitle, parent)
-    set_role(sub, "subtitle")
+    tag_role(sub, "subtitle")
     sub.setWordWrap(True)
     texts = QVBoxLayout()
     texts.addWidget(title)
     texts.addWidget(sub)
+    # The emblem at the top of its column (a stretch under it: the same as AlignTop).
+    column = QVBoxLayout()
+    column.addWidget(emblem)
+    column.addStretch(1)
     row = QHBoxLayout()
-    row.addWidget(emblem, 0, Qt.AlignmentFlag.AlignTop)
+    row.addLayout(column)
     row.addLayout(texts, 1)
     return row
 
@@ -71,10 +78,10 @@ class LoginDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        set_role(self.message, "error")
+        tag_role(self.message, "error")
         self.message.hide()
         self.database = QLabel(self)
-        set_role(self.database, "hint")
+        tag_role(self.database, "hint")
         self.database.setWordWrap(True)
 
         self.login_button = QPushButton("&Masuk", self)
@@ -106,7 +113,10 @@ class LoginDialog(QDialog):
         last = QSettings().value("login/last_user", "")
         if last:
             self.username.setText(str(last))
-        focus_on_show(self, self.password if last else self.username)
+        # The cursor where the clerk types first. Set before showing, QDialog keeps it (no
+        # button here is auto-default), without the event filter of ``focus_on_show``, which
+        # names a ``Qt`` focus reason while the dialog is being shown.
+        (self.password if last else self.username).setFocus()
         self.setMinimumWidth(420)
         self.set_services(services)
 
@@ -143,6 +153,8 @@ class LoginDialog(QDialog):
             self._fail(exc.message, self.password)
             return
         except Exception as exc:  # a bug or a lost database: say so, keep the dialog
+            from desktop_perizinan.ui.widgets.messages import report_error
+
             report_error(self, exc)
             return
         QSettings().setValue("login/last_user", actor.username)
@@ -161,6 +173,8 @@ class FirstAdminDialog(QDialog):
     """First run on an empty database: create the administrator who sets up the rest."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        from desktop_perizinan.ui.widgets.messages import Banner
+
         super().__init__(parent)
         self.setWindowTitle(f"Pengguna pertama — {APP_TITLE}")
         self.setObjectName("firstAdmin")

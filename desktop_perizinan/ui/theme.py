@@ -5,14 +5,19 @@ light or dark colour scheme through the platform palette. The stylesheet therefo
 palette roles (``palette(highlight)``) and never a light colour of its own; the few semantic
 colours it needs (error, warning, success) are chosen here from the palette's lightness so they
 stay readable on both schemes.
+
+What the login dialog needs before its first paint (:func:`apply_theme`, :func:`emblem_pixmap`,
+:func:`tag_role`) touches neither ``Qt``'s namespace nor a ``QStyle`` from Python: PySide6 builds
+those Python types, with every enum in them, on first use, which costs more than the dialog
+itself (``Qt``: 94 enums, ~20 ms; ``QStyle``: ~7 ms). The main window pays for them later.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImageReader, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_perizinan.paths import resources_dir
@@ -48,9 +53,16 @@ def stylesheet() -> str:
     return text
 
 
-def apply_theme(app: QApplication) -> None:
-    """Fusion + platform palette + stylesheet; call once, after the QApplication exists."""
-    if app.style().name().lower() != "fusion":  # already Fusion on Linux: not twice
+#: Arguments that make a new QApplication start in Fusion (no ``setStyle`` afterwards).
+FUSION_ARGS = ["-style", "fusion"]
+
+
+def apply_theme(app: QApplication, *, fusion: bool = False) -> None:
+    """Fusion + platform palette + stylesheet; call once, after the QApplication exists.
+
+    ``fusion=True``: the application was created with :data:`FUSION_ARGS`, so its style is not
+    asked for (that alone builds ``QStyle``'s Python type before the login is painted)."""
+    if not fusion and app.style().name().lower() != "fusion":  # already Fusion on Linux
         app.setStyle("Fusion")
     app.setStyleSheet(stylesheet())
     app.setWindowIcon(app_icon())
@@ -72,22 +84,28 @@ def app_icon() -> QIcon:
 def emblem_pixmap(height: int) -> QPixmap:
     """The office emblem for a dialog heading. The PNG (drawn from the same shapes as the
     SVG, 300 px wide) decodes faster than the SVG renderer loads, and this is on screen
-    during start-up."""
+    during start-up. The reader decodes and scales in one go (smoothly, as
+    ``scaledToHeight(..., SmoothTransformation)`` would) without naming a ``Qt`` enum."""
     png = RESOURCES / "emblem.png"
-    if png.is_file():
-        pixmap = QPixmap(str(png))
-        if not pixmap.isNull():
-            ratio = (
-                QGuiApplication.primaryScreen().devicePixelRatio()
-                if QGuiApplication.primaryScreen()
-                else 1.0
-            )
-            scaled = pixmap.scaledToHeight(
-                int(height * ratio), Qt.TransformationMode.SmoothTransformation
-            )
+    reader = QImageReader(str(png))
+    size = reader.size() if png.is_file() else QSize()
+    if size.height() > 0:
+        screen = QGuiApplication.primaryScreen()
+        ratio = screen.devicePixelRatio() if screen else 1.0
+        target = int(height * ratio)
+        reader.setScaledSize(QSize(int(size.width() * target / size.height() + 0.5), target))
+        image = reader.read()
+        if not image.isNull():
+            scaled = QPixmap.fromImage(image)
             scaled.setDevicePixelRatio(ratio)
             return scaled
     return app_icon().pixmap(int(height * 0.83), height)
+
+
+def tag_role(widget: QWidget, role: str) -> None:
+    """Tag a widget that has not been shown yet: the stylesheet reads the property when the
+    widget is first polished, so no re-polish (and no ``QStyle`` from Python) is needed."""
+    widget.setProperty("role", role)
 
 
 def set_role(widget: QWidget, role: str) -> None:

@@ -4,7 +4,8 @@ Private to the package: the renderers in :mod:`desktop_perizinan.documents.pdf` 
 use these blocks as ``_layout.<name>``; nothing outside ``documents`` should. This module only
 gathers them; they live by job in ``_layout_fonts`` (fonts, emblem, the cached font subsets),
 ``_layout_base`` (paper, styles, text), ``_layout_qr`` (the QR code), ``_layout_blocks`` (kop,
-signature, paraf, tables) and ``_layout_build`` (pages). Everything expensive (fonts, their
+signature, paraf, tables), ``_layout_frozen`` (blocks drawn once, copied into later documents)
+and ``_layout_build`` (pages). Everything expensive (fonts, their
 embedded subsets, the emblem, QR symbols) is prepared once per process and reused, because a
 clerk prints many receipts a day.
 """
@@ -61,6 +62,7 @@ from desktop_perizinan.documents._layout_fonts import (
     register_fonts,
     resources_dir,
 )
+from desktop_perizinan.documents._layout_frozen import Frozen, Stack, frozen
 from desktop_perizinan.documents._layout_qr import QR_MASK, QrCode, draw_qr
 
 __all__ = [
@@ -83,10 +85,12 @@ __all__ = [
     "CheckBox",
     "DoubleRule",
     "Emblem",
+    "Frozen",
     "HRule",
     "Margins",
     "PageHook",
     "QrCode",
+    "Stack",
     "Styles",
     "body_paragraphs",
     "build_pdf",
@@ -96,6 +100,7 @@ __all__ = [
     "emblem_reader",
     "esc",
     "foot_row",
+    "frozen",
     "full_page",
     "grid_style",
     "half_page",

@@ -5,7 +5,6 @@ Private to the package (see :mod:`desktop_perizinan.documents._layout`, which re
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -21,12 +20,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 
-from desktop_perizinan.documents._layout_fonts import (
-    FONT,
-    FONT_BOLD,
-    DrawRecorder,
-    register_fonts,
-)
+from desktop_perizinan.documents._layout_fonts import FONT, FONT_BOLD, register_fonts
+from desktop_perizinan.documents._layout_frozen import canvas_state, record, replay
 from desktop_perizinan.documents.dates import format_date
 
 # -------------------------------------------------------------------------------------- paper
@@ -170,12 +165,6 @@ def esc(text: str | None) -> str:
     return escape(text.strip()).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
-#: Operators that name a page resource other than a font (images, forms, graphics states,
-#: colour spaces, shadings, marked content): drawn text using them is not copied.
-_RESOURCE_OPS = re.compile(r"\b(?:Do|gs|cs|CS|scn|SCN|sh|BDC|BMC)\b")
-#: A font selection ("/LSR+0 11 Tf"): the font's resource name, without its subset.
-_FONT_OPS = re.compile(r"/([^\s/+]+)(?:\+\d+)? [-\d.]+ Tf\b")
-
 #: Parsed markup by (text, style): (the style it was parsed with, the cleaned text, the
 #: style after parsing, fragments, bullet text). Labels, headings and the kop repeat in every
 #: document; names and numbers are new keys. Bounded, oldest dropped.
@@ -244,45 +233,21 @@ class CachedParagraph(Paragraph):
     def draw(self) -> None:
         """Draw, or copy the operators this (text, style) drew at this size in an earlier
         document: most of a document's labels, headings and legal bases (see
-        ``_layout_fonts.DrawRecorder`` for when drawn text is valid in another document)."""
+        ``_layout_frozen`` for when drawn operators are valid in another document)."""
         shared = self._shared_lines
         canv = self.canv
         if shared is None or "_offsets" in self.__dict__:
             super().draw()
             return
         # everything drawPara reads besides the text, the style and the lines
-        key = (
-            "drawn",
-            tuple(self._wrapWidths),
-            self.width,
-            self.height,
-            canv._lineWidth,
-            canv._strokeColorObj,
-            canv._fillColorObj,
-        )
-        hit = shared.get(key)
-        if hit is not None:
-            if hit:
-                fonts, ops = hit
-                DrawRecorder.register(fonts, canv._doc)
-                canv._code.extend(ops)
-            else:
-                super().draw()
-            return
-        code = canv._code
-        start = len(code)
-        annotations = canv._annotationCount
-        with DrawRecorder() as recorder:
+        key = ("drawn", tuple(self._wrapWidths), self.width, self.height, canvas_state(canv))
+        drawn = shared.get(key)
+        if drawn:
+            replay(canv, drawn)
+        elif drawn is None:
+            shared[key] = record(canv, super().draw) or False
+        else:
             super().draw()
-        ops = code[start:]
-        names = {font._pdf_name for font in recorder.fonts}
-        portable = (
-            recorder.portable
-            and canv._annotationCount == annotations
-            and not any(_RESOURCE_OPS.search(op) for op in ops)
-            and all(name in names for op in ops for name in _FONT_OPS.findall(op))
-        )
-        shared[key] = (tuple(recorder.fonts), ops) if portable else False
 
     def split(self, availWidth: Any, availHeight: Any) -> Any:
         if self._shared_lines is not None and hasattr(self, "blPara"):

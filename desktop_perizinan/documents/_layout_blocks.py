@@ -28,6 +28,7 @@ from desktop_perizinan.documents._layout_base import (
     para,
 )
 from desktop_perizinan.documents._layout_fonts import FONT, FONT_BOLD, emblem_reader, register_fonts
+from desktop_perizinan.documents._layout_frozen import Stack, frozen
 from desktop_perizinan.documents._layout_qr import QrCode
 from desktop_perizinan.documents.contexts import OfficeProfile, ParafMark, Signatory
 from desktop_perizinan.documents.dates import format_date_numeric, format_time
@@ -98,6 +99,22 @@ def kop(office: OfficeProfile, width: float, *, scale: float = 1.0) -> list[Flow
     name, address); a long office name shrinks until it fits on two lines, it is never clipped.
     """
     register_fonts()
+    # the same for every document of the office: laid out and drawn once (_layout_frozen)
+    key = (
+        "kop",
+        office.government_line,
+        office.office_name,
+        office.contact_line,
+        office.emblem,
+        width,
+        scale,
+    )
+    table = frozen(key, lambda: _kop_table(office, width, scale))
+    return [table, Spacer(1, 1.5 * mm * scale), DoubleRule(width), Spacer(1, 4 * mm * scale)]
+
+
+def _kop_table(office: OfficeProfile, width: float, scale: float) -> Table:
+    """The kop's emblem and three lines (see :func:`kop`)."""
     emblem_h = 22 * mm * scale
     reader = emblem_reader(office.emblem)
     iw, ih = reader.getSize()
@@ -120,7 +137,7 @@ def kop(office: OfficeProfile, width: float, *, scale: float = 1.0) -> list[Flow
         para(office.contact_line, st("kop-addr", addr_size, FONT)),
     ]
     image = Emblem(reader, emblem_w, emblem_h)
-    table = Table(
+    return Table(
         [[image, lines, ""]],
         colWidths=[side, text_w, side],
         style=TableStyle(
@@ -134,7 +151,6 @@ def kop(office: OfficeProfile, width: float, *, scale: float = 1.0) -> list[Flow
             ]
         ),
     )
-    return [table, Spacer(1, 1.5 * mm * scale), DoubleRule(width), Spacer(1, 4 * mm * scale)]
 
 
 def kop_text_only(office: OfficeProfile, st: Styles) -> list[Flowable]:
@@ -221,8 +237,19 @@ def signature_block(
     character, in white) is where BSrE's visible stamp goes when the signer places it by
     ``tag_koordinat`` (issue 12): printed once, inside the note, above an empty space.
     """
-    out: list[Flowable] = list(lead)
-    out += [para(line, st.body) for line in signatory.heading_lines()]
+    # the same on every letter the signatory signs: laid out and drawn once (_layout_frozen)
+    key = ("signature", signatory, st.size, e_signed_by, space, tte_marker)
+    return [
+        *lead,
+        frozen(key, lambda: Stack(_signature(signatory, st, e_signed_by, space, tte_marker))),
+    ]
+
+
+def _signature(
+    signatory: Signatory, st: Styles, e_signed_by: str | None, space: float, tte_marker: str
+) -> list[Flowable]:
+    """The signature block after its lead (see :func:`signature_block`)."""
+    out = [para(line, st.body) for line in signatory.heading_lines()]
     if e_signed_by:
         note = Table(
             [
@@ -361,16 +388,24 @@ def kv_table(
     )
 
 
-def numbered(items: Sequence[str], st: Styles, width: float, *, gap: float = 1.5) -> Table:
-    """A numbered list with a hanging indent (legal bases, findings)."""
-    num_w = 8 * mm
-    data = [[para(f"{i}.", st.body), para(item, st.body)] for i, item in enumerate(items, 1)]
-    return Table(
-        data,
-        colWidths=[num_w, width - num_w],
-        style=_tight([("BOTTOMPADDING", (0, 0), (-1, -1), gap)]),
-        hAlign="LEFT",
-    )
+def numbered(items: Sequence[str], st: Styles, width: float, *, gap: float = 1.5) -> Flowable:
+    """A numbered list with a hanging indent (legal bases, findings).
+
+    Laid out and drawn once per list (``_layout_frozen``): a permit type's legal bases and
+    tembusan are the same on every letter of the type.
+    """
+
+    def make() -> Table:
+        num_w = 8 * mm
+        data = [[para(f"{i}.", st.body), para(item, st.body)] for i, item in enumerate(items, 1)]
+        return Table(
+            data,
+            colWidths=[num_w, width - num_w],
+            style=_tight([("BOTTOMPADDING", (0, 0), (-1, -1), gap)]),
+            hAlign="LEFT",
+        )
+
+    return frozen(("numbered", tuple(items), st.size, width, gap), make)
 
 
 def grid_style(header_rows: int = 1, extra: Iterable[tuple[Any, ...]] = ()) -> TableStyle:

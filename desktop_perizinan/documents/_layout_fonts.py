@@ -139,18 +139,12 @@ class CachedTTFont(TTFont):
 
     def splitString(self, text: object, doc: object, encoding: str = "utf-8") -> object:
         recorders = _recorders()
-        if (
-            self._ascii_direct
-            and isinstance(text, str)
-            and text
-            and text.isascii()
-            and text.isprintable()
-        ):
+        if self._ascii_direct and isinstance(text, str) and text.isascii() and text.isprintable():
             if doc not in self.state:
                 self._assignState(doc)
             for recorder in recorders:
-                recorder.fonts.add(self)
-            return [(0, text.encode("ascii"))]
+                recorder.fonts.setdefault(self)
+            return [(0, text.encode("ascii"))] if text else []
         for recorder in recorders:
             recorder.portable = False  # codes of other characters depend on the document
         return super().splitString(text, doc, encoding)
@@ -218,7 +212,7 @@ class DrawRecorder:
     registered there (``register``)."""
 
     def __init__(self) -> None:
-        self.fonts: set[CachedTTFont] = set()
+        self.fonts: dict[CachedTTFont, None] = {}  # in the order of first use
         self.portable = True
 
     def __enter__(self) -> DrawRecorder:
@@ -230,9 +224,15 @@ class DrawRecorder:
 
     @staticmethod
     def register(fonts: Iterable[CachedTTFont], doc: object) -> None:
-        """Make ``fonts`` resources of ``doc``, as drawing text in them would."""
+        """Make ``fonts`` resources of ``doc``, as drawing text in them would (and tell the
+        active recorders, for a copied drawing inside a recorded one)."""
+        for recorder in _recorders():
+            recorder.fonts.update(dict.fromkeys(fonts))
+        done = doc.__dict__.setdefault("_perizinan_fonts", set())
         for font in fonts:
-            font.getSubsetInternalName(0, doc)
+            if font not in done:
+                font.getSubsetInternalName(0, doc)
+                done.add(font)
 
 
 _recording = threading.local()

@@ -52,21 +52,26 @@ def _titled(title: str, st: L.Styles) -> Flowable:
     return L.markup(f"<u>{L.esc(title)}</u>", st.title)
 
 
-def _labelled_list(label: str, items: tuple[str, ...], st: L.Styles, width: float) -> Table:
-    """ "Dasar : 1. ... 2. ..." with the list hanging beside the label."""
+def _labelled_list(label: str, items: tuple[str, ...], st: L.Styles, width: float) -> Flowable:
+    """ "Dasar : 1. ... 2. ..." with the list hanging beside the label; the same on every
+    letter of the permit type, so laid out and drawn once (``_layout_frozen``)."""
     label_w = 28 * mm
     colon = 4 * mm
-    return Table(
-        [
+
+    def make() -> Table:
+        return Table(
             [
-                L.para(label, st.body),
-                L.para(":", st.body),
-                L.numbered(items, st, width - label_w - colon),
-            ]
-        ],
-        colWidths=[label_w, colon, width - label_w - colon],
-        style=L.tight_style(),
-    )
+                [
+                    L.para(label, st.body),
+                    L.para(":", st.body),
+                    L.numbered(items, st, width - label_w - colon),
+                ]
+            ],
+            colWidths=[label_w, colon, width - label_w - colon],
+            style=L.tight_style(),
+        )
+
+    return L.frozen(("labelled_list", label, items, st.size, width), make)
 
 
 def _foot(

@@ -357,7 +357,7 @@ class DeskLookups:
             case = self._case(session, case_id)
             pt = self._s.definition_for(session, case)
             step = pt.step(case.current_step)
-            if step.action is not Action.NUMBER:
+            if Action.NUMBER not in (step.actions or (step.action,)):  # composite rows too
                 raise ValidationError("Langkah yang terbuka bukan langkah penomoran.")
             book = pt.number_book(step)
             title = session.scalar(select(NumberBook.title).where(NumberBook.code == book)) or book

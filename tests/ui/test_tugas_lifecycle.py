@@ -12,7 +12,7 @@ import pytest
 from gestures import click_radio, type_over
 from pki import PASSPHRASE, make_ca
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel
+from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel
 from test_tugas import Desk, pdf_text
 
 from desktop_perizinan.services.actor import Actor
@@ -25,7 +25,16 @@ from desktop_perizinan.services.demo import (
     demo_clock,
 )
 from desktop_perizinan.ui.tugas import StepDialog
-from desktop_perizinan.ui.tugas.steps import DeliveryForm, DraftForm, NumberForm, SignForm
+from desktop_perizinan.ui.tugas.steps import (
+    CompositeForm,
+    DeliveryForm,
+    DispositionForm,
+    DraftForm,
+    HandoverForm,
+    NumberForm,
+    SignForm,
+    VerificationForm,
+)
 from desktop_perizinan.ui.worker import wait_for_all
 from desktop_perizinan.workflow.definition import CaseStatus
 
@@ -116,18 +125,41 @@ def test_a_composite_rejection_through_the_desk(qtbot, services, users, driver, 
     desk = Desk(qtbot, services, clock)
     name = {role: actor.username for role, actor in users.items()}
     reason = "Lokasi usaha berada di kawasan lindung."
-    desk.step(name["backoffice"], case_id, outcome="tolak", note=reason)
+    representative = "Rahmat Hidayat (kuasa pemohon)"
+    added = " Pemohon dapat mengajukan kembali di lokasi lain."
+    shown: dict[str, str] = {}
+
+    def check_and_forward(dialog: StepDialog) -> None:
+        # verifikasi + disposisi, one row: both forms, the addressee chosen by the Kasi.
+        assert isinstance(dialog.form, CompositeForm)
+        assert [type(f) for _a, f in dialog.form.parts] == [VerificationForm, DispositionForm]
+        assert dialog.findChild(QGroupBox, "part_disposisi").title() == "Lembar disposisi"
+
+    desk.step(name["backoffice"], case_id, check_and_forward, outcome="tolak", note=reason)
 
     def sign(dialog: StepDialog) -> None:
-        assert isinstance(dialog.form, SignForm)  # draf + tanda_tangan + penomoran, one row
+        # draf + tanda_tangan + penomoran, one row: the letter's text, the pen, the number.
+        assert isinstance(dialog.form, CompositeForm)
         assert any(t.startswith("4a. ") for t in _titles(dialog))
-        desk.tick(dialog.form.confirm)
+        draft, signing, numbering = (f for _a, f in dialog.form.parts)
+        assert isinstance(draft, DraftForm) and isinstance(signing, SignForm)
+        assert isinstance(numbering, NumberForm)
+        assert dialog.save_button.text() == signing.save_label
+        desk.type_into(draft.body, added)
+        desk.tick(signing.confirm)
+        shown["number"] = numbering.number.text()
 
     dialog = desk.step(name["kabid"], case_id, sign, outcome="ditandatangani")
     assert any("500/" in b.text() for b in dialog.document_buttons)  # numbered, outgoing book
+    assert dialog.taken_number.text() == shown["number"]
 
     def deliver(dialog: StepDialog) -> None:
-        assert isinstance(dialog.form, DeliveryForm)  # penyerahan + penerimaan, one row
+        # penyerahan + penerimaan, one row: who received it is typed, not assumed.
+        assert isinstance(dialog.form, CompositeForm)
+        delivery, handover = (f for _a, f in dialog.form.parts)
+        assert isinstance(delivery, DeliveryForm) and isinstance(handover, HandoverForm)
+        assert handover.recipient.text() == DEMO_APPLICANTS[1].name
+        type_over(qtbot, handover.recipient, representative)
 
     desk.step(name["front_office"], case_id, deliver)
     view = services.queries.case(case_id)
@@ -135,8 +167,8 @@ def test_a_composite_rejection_through_the_desk(qtbot, services, users, driver, 
     letter = next(d for d in view.documents if d.kind == "penolakan")
     text = " ".join(pdf_text(services.documents.pdf(letter.id)).split())
     assert "a.n. Kepala Dinas" in text and users["kabid"].full_name in text
-    assert reason in text and letter.number in text
-    assert [e.recipient_name for e in services.books.expedition(2026)] == [DEMO_APPLICANTS[1].name]
+    assert reason in text and letter.number in text and added.strip() in text
+    assert [e.recipient_name for e in services.books.expedition(2026)] == [representative]
 
 
 def test_number_before_a_tte_by_the_kabid_an_kepala_through_the_desk(

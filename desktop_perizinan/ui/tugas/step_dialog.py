@@ -33,7 +33,7 @@ from desktop_perizinan.services.queries import CaseView
 from desktop_perizinan.ui.common.countdown import CountdownLabel
 from desktop_perizinan.ui.common.documents import open_pdf
 from desktop_perizinan.ui.theme import set_role
-from desktop_perizinan.ui.tugas.steps import NumberForm, StepEnv, StepForm, form_for
+from desktop_perizinan.ui.tugas.steps import CompositeForm, NumberForm, StepEnv, StepForm, form_for
 from desktop_perizinan.ui.widgets.form import FieldBox
 from desktop_perizinan.ui.widgets.messages import Banner, report_error
 from desktop_perizinan.ui.worker import run_in_background
@@ -114,7 +114,11 @@ class StepDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         self.form.changed.connect(self._update_note)
         self._update_note()
-        self.resize(720, 640)
+        # A composite row stacks several forms: taller, still inside a 1366×768 screen.
+        if isinstance(self.form, CompositeForm):
+            self.resize(760, 720)
+        else:
+            self.resize(720, 640)
         first = self.form.first_input()
         if first is not None:
             first.setFocus()
@@ -265,15 +269,18 @@ class StepDialog(QDialog):
             )
         else:
             self.next_label.setText(f"Permohonan selesai: {result.status.label}.")
-        if isinstance(self.form, NumberForm):
+        numbering = (
+            self.form.part(NumberForm) if isinstance(self.form, CompositeForm) else self.form
+        )
+        if isinstance(numbering, NumberForm):
             taken = next((d.number for d in result.documents if d.number), None)
             if taken:
                 self.taken_number.setText(taken)
                 self.taken_number.show()
-                if taken != self.form.shown_number:
+                if taken != numbering.shown_number:
                     self.next_label.setText(
                         self.next_label.text()
-                        + f"\nNomor {self.form.shown_number} sudah diambil petugas lain; "
+                        + f"\nNomor {numbering.shown_number} sudah diambil petugas lain; "
                         f"surat ini mendapat nomor {taken}."
                     )
         for ref in result.documents:

@@ -9,6 +9,7 @@ registry the dialog asks (``form_for``) and re-exports the form classes.
 from __future__ import annotations
 
 from desktop_perizinan.ui.tugas.steps_base import NoteOnlyForm, StepEnv, StepForm
+from desktop_perizinan.ui.tugas.steps_composite import CompositeForm
 from desktop_perizinan.ui.tugas.steps_inspection import InspectionForm
 from desktop_perizinan.ui.tugas.steps_office import (
     DeliveryForm,
@@ -44,14 +45,25 @@ FORMS: dict[Action, type[StepForm]] = {
 
 
 def form_for(env: StepEnv) -> StepForm:
-    """The form for the case's open step; steps with no form of their own get a note box."""
+    """The form for the case's open step; steps with no form of their own get a note box.
+
+    A composite SOP row (``actions = [...]``) whose actions have two or more forms gets them
+    all, stacked (``steps_composite``); with one form it is that form alone."""
     step = env.view.open_step
     assert step is not None
+    parts: list[tuple[Action, type[StepForm]]] = []
+    for action in env.permit_type.step(step.step_id).actions or (step.action,):
+        form_class = FORMS.get(action)
+        if form_class is not None and all(form_class is not c for _a, c in parts):
+            parts.append((action, form_class))
+    if len(parts) > 1:
+        return CompositeForm(env, parts, step.action)
     return FORMS.get(step.action, NoteOnlyForm)(env)
 
 
 __all__ = [
     "FORMS",
+    "CompositeForm",
     "DeliveryForm",
     "DispositionForm",
     "DraftForm",

@@ -43,6 +43,12 @@ class StepEnv:
     actor: Actor
     view: CaseView
     lookups: DeskLookups
+    #: A composite row drafts the letter in the same save (``steps_composite``): the later
+    #: parts say so instead of "no document yet".
+    drafted_here: bool = False
+    #: An earlier part of a composite screen already names the document: later parts do not
+    #: repeat the line (nor its "Lihat / cetak" button and shortcut).
+    document_shown: bool = False
 
     @property
     def permit_type(self) -> PermitType:
@@ -107,6 +113,8 @@ class StepForm(QWidget):
         super().__init__(parent)
         self.env = env
         self.boxes: dict[str, FieldBox] = {}
+        #: Whether the form shows the step's document line (``document_row``).
+        self.names_document = False
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -149,9 +157,16 @@ class StepForm(QWidget):
     def document_row(self, kind: str | None, *, label: str = "Dokumen") -> DocumentRow | None:
         """A line naming the document the step works on, with a button to see it."""
         doc = self.env.document(kind)
+        self.names_document = True
+        if self.env.document_shown:
+            return doc
         row = QHBoxLayout()
         if doc is None:
-            row.addWidget(hint("Belum ada dokumen untuk langkah ini."))
+            row.addWidget(
+                hint("Disusun dari draf di atas saat disimpan.")
+                if self.env.drafted_here
+                else hint("Belum ada dokumen untuk langkah ini.")
+            )
         else:
             status = "final" if doc.status == "final" else "draf"
             number = f", nomor {doc.number}" if doc.number else ""

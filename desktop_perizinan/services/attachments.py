@@ -124,7 +124,10 @@ def store_attachment(
     digest = hashlib.sha256(item.data).hexdigest()
     # Stored once per content; two counters scanning the same page at once both succeed.
     insert_if_absent(session, AttachmentBlob, {"sha256": digest, "data": item.data}, ["sha256"])
-    blob = session.scalars(select(AttachmentBlob).where(AttachmentBlob.sha256 == digest)).one()
+    # Only the id: the blob itself (megabytes of scan) is not read back (issue 14).
+    blob_id = session.scalars(
+        select(AttachmentBlob.id).where(AttachmentBlob.sha256 == digest)
+    ).one()
     attachment = Attachment(
         case_id=case_id,
         step_record_id=step_record_id,
@@ -133,7 +136,7 @@ def store_attachment(
         mime=mime,
         size=len(item.data),
         sha256=digest,
-        blob_id=blob.id,
+        blob_id=blob_id,
         uploaded_at=when,
         uploaded_by=user_id,
     )

@@ -38,10 +38,11 @@ def render(ctx: c.DocumentContext) -> bytes:
 
 
 def with_payload(pdf: bytes, payload: str) -> bytes:
-    """The PDF with its verification payload in the document information (see verification)."""
-    from desktop_perizinan.services.pdf_payload import embed_payload
+    """The PDF with its verification payload in the document information (see verification),
+    written into the renderer's one revision (``pdf_payload.payload_in_info``)."""
+    from desktop_perizinan.services.pdf_payload import payload_in_info
 
-    return embed_payload(pdf, payload)
+    return payload_in_info(pdf, payload)
 
 
 def case_reference(case: Case) -> str:

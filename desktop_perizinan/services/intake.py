@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import Applicant, Case, RequirementCheck, StepRecord
@@ -231,7 +234,18 @@ class IntakeService:
             )
             case.applicant = applicant
             session.add(case)
-            session.flush()
+            present = frozenset(
+                r.code for r in pt.requirements_for(request.renewal) if r.code in request.present
+            )
+            # The counter steps are walked before the case is written: it goes in once, at
+            # the step where the counter leaves it, and its step rows in one statement.
+            record = open_step(
+                session, case, first, office=office, calendar=self._s.calendar, now=now
+            )
+            walked = self._walk_counter_steps(
+                session, actor, case, pt, present, request.note, now, record
+            )
+            _insert_steps(session, case, walked.records)
             # One executemany instead of one INSERT … RETURNING per requirement (issue 14).
             checks = [
                 {
@@ -251,9 +265,6 @@ class IntakeService:
                 store_attachment(
                     session, item, case_id=case.id, user_id=actor.id, when=now, max_bytes=limit
                 )
-            record = open_step(
-                session, case, first, office=office, calendar=self._s.calendar, now=now
-            )
             received = (
                 "permohonan.terima",
                 case.id,
@@ -265,11 +276,8 @@ class IntakeService:
                     "kanal": request.channel,
                 },
             )
-            present = frozenset(
-                r.code for r in pt.requirements_for(request.renewal) if r.code in request.present
-            )
-            return self._run_counter_steps(
-                session, actor, case, pt, present, now, request.note, [received], record
+            return self._finish(
+                session, actor, case, pt, present, now, request.note, walked, [received]
             )
 
     def complete_return(
@@ -313,12 +321,14 @@ class IntakeService:
                 )
             state = engine.applicant_returned(pt, state_of(case))
             case.status = state.status.value
-            open_step(
+            record = open_step(
                 session, case, step, office=self._s.office, calendar=self._s.calendar, now=now
             )
-            returned = ("permohonan.kelengkapan_kembali", case.id, {"dibawa": sorted(brought)})
             present = frozenset(c.code for c in case.requirement_checks if c.present)
-            return self._run_counter_steps(session, actor, case, pt, present, now, note, [returned])
+            walked = self._walk_counter_steps(session, actor, case, pt, present, note, now, record)
+            _insert_steps(session, case, walked.records)
+            returned = ("permohonan.kelengkapan_kembali", case.id, {"dibawa": sorted(brought)})
+            return self._finish(session, actor, case, pt, present, now, note, walked, [returned])
 
     # ------------------------------------------------------------------ internals
 
@@ -330,23 +340,20 @@ class IntakeService:
         phone = clean_phone(request.phone)
         address = clean_address(request.address)
         email = clean_email(request.email)
-        # Two counters may take in the same new applicant at once: create race-free, then lock.
-        # A new applicant is inserted complete, so the lines below change nothing and the
-        # flush sends no UPDATE (issue 14: one round trip less per new applicant).
-        insert_if_absent(
-            session,
-            Applicant,
-            {
-                "nik": nik,
-                "name": name,
-                "address": address or "",
-                "phone": phone or "",
-                "email": email or "",
-                "created_at": now,
-                "updated_at": now,
-            },
-            ["nik"],
-        )
+        values = {
+            "nik": nik,
+            "name": name,
+            "address": address or "",
+            "phone": phone or "",
+            "email": email or "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        if session.get_bind().dialect.insert_returning:
+            # Two counters may take in the same applicant at once: one upsert, race-free, that
+            # locks the row and hands it back (issue 14: an insert, a locked select, a flush).
+            return _upsert_returning(session, values)
+        insert_if_absent(session, Applicant, values, ["nik"])  # SQLite < 3.35
         applicant = session.scalars(
             select(Applicant).where(Applicant.nik == nik).with_for_update()
         ).one()
@@ -358,26 +365,21 @@ class IntakeService:
         session.flush()
         return applicant
 
-    def _run_counter_steps(
+    def _walk_counter_steps(
         self,
         session: Session,
         actor: Actor,
         case: Case,
         pt: PermitType,
         present: frozenset[str],
-        now: datetime,
         note: str,
-        entries: list[tuple[str, int | None, dict[str, Any]]],
-        record: StepRecord | None = None,
-    ) -> IntakeResult:
-        """Walk the leading counter steps (submission, completeness, receipt) in one go.
-
-        The step rows stay pending until the number is taken (its flush writes them all) or
-        the end; ``record`` is the open step the caller has just added, if any. ``entries``:
-        the audit entries of the use case so far; this walk's entry is added and all are
-        appended together at the end.
-        """
+        now: datetime,
+        record: StepRecord,
+    ) -> _Walk:
+        """Walk the leading counter steps (submission, completeness, receipt) in one go, in
+        memory: ``record`` is the open step just added; every step row stays pending."""
         missing = missing_requirements(pt, case.renewal, present)
+        records = [record]
         steps_closed = 0
         while case.status == CaseStatus.RUNNING.value:
             step = pt.step(case.current_step)
@@ -385,8 +387,6 @@ class IntakeService:
                 break
             if not engine.may_act(pt, self._s.office, state_of(case), actor.roles):
                 break
-            if record is None:
-                record = _open_record(session, case)
             if step.action is Action.COMPLETENESS:
                 back = next((o for o in step.outcomes if o.target == TARGET_APPLICANT), None)
                 onward = next((o for o in step.outcomes if o.target != TARGET_APPLICANT), None)
@@ -401,7 +401,7 @@ class IntakeService:
             close_step(
                 session,
                 case,
-                record,
+                records[-1],
                 pt,
                 outcome,
                 note=step_note,
@@ -411,24 +411,42 @@ class IntakeService:
                 now=now,
                 flush=False,
             )
-            record = None
             steps_closed += 1
+            opened = _newly_opened(session, records)
+            if opened is None:
+                break
+            records.append(opened)
+        return _Walk(steps_closed, missing, records)
+
+    def _finish(
+        self,
+        session: Session,
+        actor: Actor,
+        case: Case,
+        pt: PermitType,
+        present: frozenset[str],
+        now: datetime,
+        note: str,
+        walked: _Walk,
+        entries: list[tuple[str, int | None, dict[str, Any]]],
+    ) -> IntakeResult:
+        """After the counter steps: the klarifikasi, or the number and the resi; then the
+        use case's audit entries (``entries`` and this one), appended together."""
+        missing = walked.missing
         docs = self._s.documents
         if case.status == CaseStatus.WAITING_APPLICANT.value:
-            session.flush()
             version = docs.issue_klarifikasi(session, actor, case, pt, missing, note, now)
             entries.append(
                 ("permohonan.klarifikasi", case.id, {"kurang": [r.code for r in missing]})
             )
             complete = False
-        elif steps_closed == 0 and case.reg_number is not None:
+        elif walked.steps_closed == 0 and case.reg_number is not None:
             # The file went back from the back office and resumes there: reprint the receipt.
-            session.flush()
             version = docs.latest_version(session, case.id, "resi")
             complete = True
         else:
             if case.reg_number is None:
-                entry = numbering.take_number(  # flushes the pending steps first
+                entry = numbering.take_number(  # flushes what is pending first
                     session,
                     self._s.office.registration_book,
                     when=now,
@@ -460,22 +478,67 @@ class IntakeService:
         )
 
 
-def _open_record(session: Session, case: Case) -> StepRecord:
-    """The case's open step record: the one this walk added and has not flushed yet, found
-    in the session without a query (issue 14: the counter steps re-selected each record they
-    had just written; the identity map holds flushed rows only weakly, so they were gone);
-    from the database when this transaction opened none."""
-    pending = [
-        obj
-        for obj in session.new
-        if isinstance(obj, StepRecord) and obj.case_id == case.id and obj.done_at is None
-    ]
-    if pending:
-        return pending[-1]
-    record = session.scalars(
-        select(StepRecord)
-        .where(StepRecord.case_id == case.id, StepRecord.done_at.is_(None))
-        .order_by(StepRecord.id.desc())
-    ).first()
-    assert record is not None, "a running case always has an open step"
-    return record
+@dataclass(frozen=True)
+class _Walk:
+    """What the counter's walk did: steps closed, requirements missing, the step rows (in
+    the order they were opened, the last one still open)."""
+
+    steps_closed: int
+    missing: list[Requirement]
+    records: list[StepRecord]
+
+
+def _newly_opened(session: Session, known: list[StepRecord]) -> StepRecord | None:
+    """The step row ``close_step`` has just added (pending), or None when it opened none."""
+    for obj in session.new:
+        if isinstance(obj, StepRecord) and obj.done_at is None and obj not in known:
+            return obj
+    return None
+
+
+#: The step row's columns as written (the id comes from the database).
+_STEP_COLUMNS = tuple(c.key for c in StepRecord.__table__.columns if c.key != "id")
+
+
+def _insert_steps(session: Session, case: Case, records: list[StepRecord]) -> None:
+    """Write the walk's step rows in one executemany, in the order they were opened.
+
+    They are taken out of the unit of work first (issue 14: the ORM sent one INSERT …
+    RETURNING per row, and no caller needs their ids or the objects afterwards).
+    """
+    rows = []
+    for record in records:
+        session.expunge(record)
+        row = {key: getattr(record, key) for key in _STEP_COLUMNS}
+        row["data"] = row["data"] if row["data"] is not None else {}
+        rows.append(row)
+    if case.id is None:
+        session.flush()  # the case goes first: its id is in every row
+    for row in rows:
+        row["case_id"] = case.id
+    session.execute(insert(StepRecord.__table__), rows)
+
+
+def _upsert_returning(session: Session, values: dict[str, Any]) -> Applicant:
+    """INSERT … ON CONFLICT (nik) DO UPDATE … RETURNING the applicant, as the ORM object.
+
+    A returning applicant keeps an address, phone or e-mail the clerk left empty; the name
+    is the one typed now; ``created_at`` stays.
+    """
+    dialect = session.get_bind().dialect.name
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = upsert(Applicant).values(**values)
+    table = Applicant.__table__
+    kept = {
+        key: sql_case(
+            (stmt.excluded[key] != "", stmt.excluded[key]), else_=func.coalesce(table.c[key], "")
+        )
+        for key in ("address", "phone", "email")
+    }
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["nik"],
+        set_={"name": stmt.excluded.name, "updated_at": stmt.excluded.updated_at, **kept},
+    )
+    return session.scalars(
+        stmt.returning(Applicant), execution_options={"populate_existing": True}
+    ).one()

@@ -85,6 +85,63 @@ def embed_payload(pdf: bytes, payload: str) -> bytes:
     return pdf + head + update
 
 
+_TRAILER = re.compile(
+    rb"\nxref\n0 (\d+)\n((?:\d{10} \d{5} [nf] \n)+)trailer\n(<<.*?>>)\nstartxref\n(\d+)\n%%EOF\n?$",
+    re.DOTALL,
+)
+_INFO_REF = re.compile(rb"/Info (\d+) 0 R")
+
+
+def payload_in_info(pdf: bytes, payload: str) -> bytes:
+    """``pdf`` with the payload written into its document information, in the one revision.
+
+    For the files our renderer writes (reportlab: one classic cross-reference table, the
+    Info dictionary an object of its own): the entry goes into that dictionary and the
+    offsets behind it move, as if reportlab had written it while rendering. No pypdf, no
+    incremental update (issue 14: reading the resi back cost several ms; BSrE's pre-flight
+    then sends the file as it is). Any other file gets :func:`embed_payload`'s update.
+    """
+    spliced = _splice_info(pdf, payload)
+    return spliced if spliced is not None else embed_payload(pdf, payload)
+
+
+def _splice_info(pdf: bytes, payload: str) -> bytes | None:
+    """The splice of :func:`payload_in_info`, or None when the file is not shaped for it."""
+    if pdf.count(b"%%EOF") != 1 or METADATA_KEY.encode() in pdf:
+        return None
+    tail_at = pdf.rfind(b"\nxref\n")
+    match = _TRAILER.match(pdf, tail_at) if tail_at > 0 else None
+    if match is None or int(match.group(4)) != tail_at + 1:
+        return None
+    count = int(match.group(1))
+    lines = match.group(2).splitlines()
+    info = _INFO_REF.search(match.group(3))
+    if len(lines) != count or info is None or not 0 < int(info.group(1)) < count:
+        return None
+    number = int(info.group(1))
+    offsets = [int(line[:10]) for line in lines]
+    start = offsets[number]
+    head = f"{number} 0 obj\n<<".encode()
+    end = pdf.find(b"\n>>\nendobj\n", start, tail_at + 1)
+    if not pdf.startswith(head, start) or end < 0:
+        return None
+    entry = b" " + METADATA_KEY.encode() + b" " + _pdf_literal(payload)
+    shift = len(entry)
+    table = bytearray(b"xref\n0 %d\n" % count)
+    for line, offset in zip(lines, offsets, strict=True):  # 20 bytes each, as written
+        moved = offset + shift if offset > start and line[17:18] == b"n" else offset
+        table += b"%010d" % moved + line[10:] + b"\n"
+    return (
+        pdf[:end]
+        + entry
+        + pdf[end : tail_at + 1]
+        + bytes(table)
+        + b"trailer\n"
+        + match.group(3)
+        + b"\nstartxref\n%d\n%%%%EOF\n" % (tail_at + 1 + shift)
+    )
+
+
 def _startxref(pdf: bytes) -> int:
     match = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf[-1024:])
     if match is None:

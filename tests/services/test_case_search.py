@@ -131,3 +131,27 @@ def test_desk_lookups(services, users, driver):
     preview = lookups.number_preview(intake.case_id)
     assert preview.number == "503/0001/IT-LKSA/DPMPTSPK/2026"
     assert preview.book_code == "izin_lks_asing" and "Izin" in preview.book_title
+
+
+def test_a_count_can_be_cancelled_before_and_while_it_runs(services, office, monkeypatch):
+    """Issue 14: a newer filter stops the background count of an older one. Cancelled
+    before it starts, nothing runs; on SQLite a running count is interrupted (the progress
+    handler, asked here after every step), and the connection is fine afterwards."""
+    from desktop_perizinan.services import case_search
+
+    search = CaseSearch(services)
+    assert search.count(CaseFilters(), cap=10, cancelled=lambda: True) is None
+    asked: list[bool] = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return len(asked) > 1  # not before the start: only while counting
+
+    monkeypatch.setattr(case_search, "_PROGRESS_STEPS", 1)
+    result = search.count(CaseFilters(), cap=10, cancelled=cancelled)
+    if services.db.is_postgresql:
+        assert result == 5  # counted on the server, to its end
+    else:
+        assert result is None and len(asked) > 1
+    assert search.count(CaseFilters(), cap=10, cancelled=lambda: False) == 5
+    assert [r.id for r in search.search_page(CaseFilters(), 0, 1)] == [office["withdrawn"]]

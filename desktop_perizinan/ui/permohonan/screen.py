@@ -232,10 +232,12 @@ class CasesScreen(QWidget):
         if filters == self.model.filters and self.model.rowCount():
             return
         self.model.set_filters(filters)
+        self._after_reset()
 
     def reload(self) -> None:
         self.notice.hide()
         self.model.refresh()
+        self._after_reset()
 
     def _type_changed(self) -> None:
         code = self.type_filter.currentData()
@@ -265,6 +267,7 @@ class CasesScreen(QWidget):
             header.setSortIndicator(section, order)
             return
         self.model.sort(column, header.sortIndicatorOrder())
+        self._after_reset()
 
     def _show_count(self, total: int | None) -> None:
         if total is None:
@@ -277,8 +280,11 @@ class CasesScreen(QWidget):
             self.count_label.setText(f"{format_count(total)} permohonan")
 
     def _after_reset(self) -> None:
+        """New rows, shown from the top: the model replaces its rows without a reset (see
+        ``CaseTableModel.set_filters``), so the view would keep its scroll position."""
         if self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(0, 0))
+            self.table.scrollToTop()
         self.open_button.setEnabled(self.model.rowCount() > 0)
 
     def showEvent(self, event: QShowEvent) -> None:

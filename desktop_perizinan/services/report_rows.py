@@ -177,6 +177,21 @@ class Compliance:
 
 
 @dataclass(frozen=True)
+class ReportSummary:
+    """What the Laporan screen shows first (the Rekap tab and its status line), counted by the
+    database in a fraction of a second, while the compliance medians (a calendar reckoning per
+    step record) are still being computed for the other tabs."""
+
+    period: Period
+    generated_at: datetime
+    recap: Recap
+    months: tuple[MonthFigures, ...]
+    steps_done: int  # the sum of ``StepCompliance.done`` over the period's steps
+    steps_on_time: int  # and of ``StepCompliance.on_time``
+    overdue_count: int  # ``len(ReportService.overdue())``
+
+
+@dataclass(frozen=True)
 class ReportBundle:
     """Everything the Laporan screen shows and the workbook holds, for one period."""
 

@@ -24,14 +24,13 @@ Times are working time (office hours, weekends and holidays left out) from
 from __future__ import annotations
 
 import statistics
-from array import array
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
 
 from desktop_perizinan.db.models import Applicant, Case, StepRecord
 from desktop_perizinan.services.documents import case_reference
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
 from desktop_perizinan.services.report_rows import (
     MONTHS,
     MONTHS_SHORT,
-    WITHDRAWN_OUTCOME,
     Compliance,
     MonthFigures,
     OverdueRow,
@@ -53,11 +51,23 @@ from desktop_perizinan.services.report_rows import (
     Recap,
     RecapRow,
     ReportBundle,
+    ReportSummary,
     RoleCompliance,
     StepCompliance,
     TotalTime,
 )
 from desktop_perizinan.services.report_workbook import report_workbook
+from desktop_perizinan.services.reports_sql import (
+    STREAM_CHUNK,
+    TALLY_FIELDS,
+    RoleTally,
+    StepTally,
+    TimeTally,
+    alive_in,
+    overdue_now,
+    steps_done_in,
+    tally_columns,
+)
 
 __all__ = [
     "MONTHS",
@@ -70,6 +80,7 @@ __all__ = [
     "RecapRow",
     "ReportBundle",
     "ReportService",
+    "ReportSummary",
     "RoleCompliance",
     "StepCompliance",
     "TotalTime",
@@ -103,73 +114,6 @@ def _standard_minutes(text: str, day_minutes: int) -> int:
         return 0
 
 
-#: Rows fetched at a time when a report streams its records (on PostgreSQL a server-side
-#: cursor): a year's quarter of a million step records never sit in memory together.
-STREAM_CHUNK = 5000
-
-
-class _TimeTally:
-    """Done, done on time, and each one's working minutes for the median (machine integers:
-    8 bytes a step instead of a row of Python objects)."""
-
-    __slots__ = ("actual", "done", "on_time")
-
-    def __init__(self) -> None:
-        self.done = 0
-        self.on_time = 0
-        self.actual = array("q")
-
-    def add(self, actual: int, on_time: bool) -> None:
-        self.done += 1
-        self.on_time += on_time
-        self.actual.append(actual)
-
-
-class _StepTally(_TimeTally):
-    """One SOP step; ``latest`` is its newest record's (no, label, name, role, standard, minutes)."""
-
-    __slots__ = ("latest",)
-
-    latest: tuple[int, str | None, str, str, str, int]
-
-
-class _RoleTally(_TimeTally):
-    """One role; ``standard`` holds each step's time standard for the median standard."""
-
-    __slots__ = ("standard",)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.standard = array("q")
-
-
-#: The five figures of a flow recap, in the order of :class:`RecapRow`'s counts.
-TALLY_FIELDS = ("received", "issued", "rejected", "withdrawn", "in_progress")
-
-
-def _tally_columns(start: datetime, end: datetime) -> list[ColumnElement[Any]]:
-    """The five figures of ``[start, end)`` as SQL sums, counted by the database (no case
-    loaded): received in it, closed in it (by ending), still open at its end."""
-    closed_here = and_(Case.closed_at >= start, Case.closed_at < end)
-
-    def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-        return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
-
-    return [
-        count(and_(Case.received_at >= start, Case.received_at < end)),
-        count(and_(closed_here, Case.status == CaseStatus.ISSUED.value)),
-        count(and_(closed_here, Case.status == CaseStatus.REJECTED.value)),
-        count(and_(closed_here, Case.status == CaseStatus.WITHDRAWN.value)),
-        count(and_(Case.received_at < end, or_(Case.closed_at.is_(None), Case.closed_at >= end))),
-    ]
-
-
-def _alive(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
-    """The cases a recap of ``[start, end)`` looks at: received before its end, not closed
-    before its start."""
-    return [Case.received_at < end, or_(Case.closed_at.is_(None), Case.closed_at >= start)]
-
-
 # ---------------------------------------------------------------------- the service
 
 
@@ -201,10 +145,10 @@ class ReportService:
     def _figures(self, windows: list[tuple[datetime, datetime]]) -> list[dict[str, int]]:
         """The office's five figures for each window, in one query over the cases alive in
         any of them."""
-        columns = [c for start, end in windows for c in _tally_columns(start, end)]
+        columns = [c for start, end in windows for c in tally_columns(start, end)]
         with self._s.db.reading() as session:
             row = session.execute(
-                select(*columns).where(*_alive(windows[0][0], windows[-1][1]))
+                select(*columns).where(*alive_in(windows[0][0], windows[-1][1]))
             ).one()
         n = len(TALLY_FIELDS)
         return [
@@ -220,8 +164,8 @@ class ReportService:
         }
         with self._s.db.reading() as session:
             for code, *figures in session.execute(
-                select(Case.form_code, *_tally_columns(start, end))
-                .where(*_alive(start, end))
+                select(Case.form_code, *tally_columns(start, end))
+                .where(*alive_in(start, end))
                 .group_by(Case.form_code)
             ):
                 tallies[code] = dict(zip(TALLY_FIELDS, map(int, figures), strict=True))
@@ -266,8 +210,8 @@ class ReportService:
         cal = self._s.calendar
         day = cal.standard_day_minutes
         start, end = period.start, period.end
-        by_step: dict[tuple[str, str], _StepTally] = {}
-        by_role: dict[str, _RoleTally] = {}
+        by_step: dict[tuple[str, str], StepTally] = {}
+        by_role: dict[str, RoleTally] = {}
         actors: dict[tuple[str, str, str], str] = {}
         standards: dict[str, int] = {}
         minutes_between = cal.working_minutes_between
@@ -286,12 +230,7 @@ class ReportService:
                     StepRecord.done_at,
                 )
                 .join(Case, Case.id == StepRecord.case_id)
-                .where(
-                    StepRecord.done_at.is_not(None),
-                    StepRecord.done_at >= start,
-                    StepRecord.done_at < end,
-                    or_(StepRecord.outcome.is_(None), StepRecord.outcome != WITHDRAWN_OUTCOME),
-                )
+                .where(*steps_done_in(start, end))
                 .order_by(StepRecord.id)
                 .execution_options(yield_per=STREAM_CHUNK)
             )
@@ -320,13 +259,13 @@ class ReportService:
                 on_time = done <= due
                 step = by_step.get((code, step_id))
                 if step is None:
-                    step = by_step[(code, step_id)] = _StepTally()
+                    step = by_step[(code, step_id)] = StepTally()
                 # The latest record names the step as it is now (records come in id order).
                 step.latest = (number, label, name, role, standard, standard_minutes)
                 step.add(actual, on_time)
                 tally = by_role.get(role)
                 if tally is None:
-                    tally = by_role[role] = _RoleTally()
+                    tally = by_role[role] = RoleTally()
                 tally.add(actual, on_time)
                 tally.standard.append(standard_minutes)
             cases = session.execute(
@@ -394,7 +333,7 @@ class ReportService:
         day: int,
     ) -> tuple[TotalTime, ...]:
         cal = self._s.calendar
-        groups: dict[tuple[str, str], _TimeTally] = {}
+        groups: dict[tuple[str, str], TimeTally] = {}
         # The SOP total of an ending is a walk over the permit type's paths: once per
         # (type, ending), not once per case (it was half of the report's time at 200,000).
         standards: dict[tuple[str, str], Duration | None] = {}
@@ -409,13 +348,13 @@ class ReportService:
                 continue
             group = groups.get(key)
             if group is None:
-                group = groups[key] = _TimeTally()
+                group = groups[key] = TimeTally()
             actual = cal.working_minutes_between(received, closed)
             group.add(actual, closed <= cal.add(received, standard))
         rows = []
         for code, pt in sorted(self._s.forms.types.items(), key=lambda kv: kv[1].name):
             for status in (CaseStatus.ISSUED.value, CaseStatus.REJECTED.value):
-                group = groups.get((code, status), _TimeTally())
+                group = groups.get((code, status), TimeTally())
                 if not group.done and status == CaseStatus.REJECTED.value:
                     continue  # a rejection row only when there was a rejection
                 standard = self._ending_total(pt, status)
@@ -452,11 +391,7 @@ class ReportService:
                 select(StepRecord, Case, Applicant.name)
                 .join(Case, Case.id == StepRecord.case_id)
                 .join(Applicant, Applicant.id == Case.applicant_id)
-                .where(
-                    StepRecord.done_at.is_(None),
-                    StepRecord.due_at < now,
-                    Case.status == CaseStatus.RUNNING.value,
-                )
+                .where(*overdue_now(now))
                 .order_by(StepRecord.due_at, StepRecord.id)
             ).all()
             rows = [
@@ -479,6 +414,37 @@ class ReportService:
         return rows if limit is None else rows[:limit]
 
     # ------------------------------------------------------------------ one period in full
+
+    def summary(self, period: Period) -> ReportSummary:
+        """The Rekap, the months, and the counts of the status line and the Terlambat tab's
+        title: all counted by SQL (no step record read into Python), so the screen can show
+        them at once and fill the compliance tabs when :meth:`compliance` is done."""
+        start, end = period.start, period.end
+        now = self._s.now()
+        on_time = sql_case((StepRecord.done_at <= StepRecord.due_at, 1), else_=0)
+        with self._s.db.reading() as session:
+            done, in_time = session.execute(
+                select(func.count(), func.coalesce(func.sum(on_time), 0))
+                .select_from(StepRecord)
+                .join(Case, Case.id == StepRecord.case_id)
+                .where(*steps_done_in(start, end))
+            ).one()
+            late = session.scalar(
+                select(func.count())
+                .select_from(StepRecord)
+                .join(Case, Case.id == StepRecord.case_id)
+                .join(Applicant, Applicant.id == Case.applicant_id)
+                .where(*overdue_now(now))
+            )
+        return ReportSummary(
+            period=period,
+            generated_at=now,
+            recap=self.recap(period),
+            months=self.months(period.year, until=period.month or 12),
+            steps_done=int(done),
+            steps_on_time=int(in_time),
+            overdue_count=int(late or 0),
+        )
 
     def bundle(
         self,
@@ -515,6 +481,21 @@ class ReportService:
             months=months,
             compliance=compliance,
             overdue=overdue,
+        )
+
+    def complete(self, summary: ReportSummary) -> ReportBundle:
+        """The summary's period in full: its compliance and the late steps added (the slow
+        part of :meth:`bundle`, run after the screen has shown the summary)."""
+        period = summary.period
+        return ReportBundle(
+            period=period,
+            generated_at=summary.generated_at,
+            office_name=self._s.settings.office_profile().office_name,
+            day_minutes=self._s.calendar.standard_day_minutes,
+            recap=summary.recap,
+            months=summary.months,
+            compliance=self.compliance(period),
+            overdue=tuple(self.overdue()),
         )
 
     def export_xlsx(

@@ -250,3 +250,19 @@ def test_export_can_be_cancelled(services, office):
 def test_duration_minutes():
     assert duration_minutes(Duration(3, 90), 510) == 1620
     assert duration_minutes(Duration.parse("2 Jam"), 510) == 120
+
+
+@pytest.mark.parametrize("period", [Period(2026, 7), Period(2026, 6), Period(2026)])
+def test_summary_counts_what_the_full_reports_count(services, office, period):
+    """The Laporan screen shows the summary's SQL counts first: they must be the figures the
+    full bundle gives (status line, Rekap, months, the Terlambat tab's count)."""
+    reports = ReportService(services)
+    summary = reports.summary(period)
+    bundle = reports.bundle(period)
+    assert (summary.recap, summary.months) == (bundle.recap, bundle.months)
+    steps = bundle.compliance.steps
+    assert summary.steps_done == sum(s.done for s in steps) > 0
+    assert summary.steps_on_time == sum(s.on_time for s in steps)
+    assert summary.overdue_count == len(bundle.overdue)
+    completed = reports.complete(summary)
+    assert (completed.compliance, completed.overdue) == (bundle.compliance, bundle.overdue)

@@ -35,6 +35,7 @@ from desktop_perizinan.services.reports import (
     RecapRow,
     ReportBundle,
     ReportService,
+    ReportSummary,
     RoleCompliance,
     StepCompliance,
     TotalTime,
@@ -374,15 +375,30 @@ class ReportsScreen(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        """Compute the period in two steps: the Rekap tab and the status line from SQL counts
+        (shown within a second), then the compliance tabs and the late steps, whose medians
+        need a working-calendar reckoning per step record (seconds at 200,000 cases).
+        ``loading`` is the step still running."""
         self._generation += 1
         generation = self._generation
         period = self.period()
         service = self.service
         self.status.setText(f"Menghitung laporan {period.label}…")
 
-        def shown(bundle: ReportBundle) -> None:
+        def completed(bundle: ReportBundle) -> None:
             if generation == self._generation:
                 self.show_bundle(bundle)
+
+        def summarised(summary: ReportSummary) -> None:
+            if generation != self._generation:
+                return
+            self.show_summary(summary, pending=True)
+            self.loading = run_in_background(
+                lambda: service.complete(summary),
+                on_success=completed,
+                on_failure=failed,
+                owner=self,
+            )
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
@@ -390,18 +406,19 @@ class ReportsScreen(QWidget):
                 report_error(self, exc)
 
         self.loading = run_in_background(
-            lambda: service.bundle(period), on_success=shown, on_failure=failed, owner=self
+            lambda: service.summary(period), on_success=summarised, on_failure=failed, owner=self
         )
 
-    def show_bundle(self, bundle: ReportBundle) -> None:
-        self.bundle = bundle
-        text = bundle.minutes_text
-        recap = bundle.recap
+    def show_summary(self, summary: ReportSummary | ReportBundle, *, pending: bool = False) -> None:
+        """The Rekap tab, its charts and the status line; ``pending``: the other tabs are
+        still being computed (said at the end of the status line)."""
+        recap = summary.recap
+        period = summary.period
         self.recap_model.set_rows([*recap.rows, recap.total])
-        self.month_chart.title = f"Permohonan per bulan, {bundle.period.year}" + (
-            f" (s.d. {MONTHS[bundle.period.month - 1]})" if bundle.period.month else ""
+        self.month_chart.title = f"Permohonan per bulan, {period.year}" + (
+            f" (s.d. {MONTHS[period.month - 1]})" if period.month else ""
         )
-        months = bundle.months
+        months = summary.months
         self.month_chart.set_data(
             [MONTHS_SHORT[m.month - 1] for m in months],
             [
@@ -410,7 +427,7 @@ class ReportsScreen(QWidget):
                 Series("Ditolak", tuple(float(m.rejected) for m in months)),
             ],
         )
-        self.type_chart.title = f"Per jenis izin, {bundle.period.label}"
+        self.type_chart.title = f"Per jenis izin, {period.label}"
         self.type_chart.set_data(
             [r.permit_name for r in recap.rows],
             [
@@ -419,6 +436,25 @@ class ReportsScreen(QWidget):
                 Series("Ditolak", tuple(float(r.rejected) for r in recap.rows)),
             ],
         )
+        if isinstance(summary, ReportBundle):
+            steps = summary.compliance.steps
+            done, on_time = sum(s.done for s in steps), sum(s.on_time for s in steps)
+            late = len(summary.overdue)
+        else:
+            done, on_time, late = summary.steps_done, summary.steps_on_time, summary.overdue_count
+        self.tabs.setTabText(self.overdue_index, f"&Terlambat ({late})" if late else "&Terlambat")
+        share = percent_text(on_time / done) if done else "-"
+        self.status.setText(
+            f"{period.label}: {int_text(recap.total.received)} diterima, "
+            f"{int_text(recap.total.issued)} terbit · {share} langkah tepat waktu · "
+            f"dihitung {short_datetime(summary.generated_at)}"
+            + (" · kepatuhan dan keterlambatan masih dihitung…" if pending else "")
+        )
+
+    def show_bundle(self, bundle: ReportBundle) -> None:
+        self.bundle = bundle
+        self.show_summary(bundle)
+        text = bundle.minutes_text
         comp = bundle.compliance
         self.step_model.set_columns(step_columns(text), comp.steps)
         self.role_model.set_columns(role_columns(text), comp.roles)
@@ -436,16 +472,6 @@ class ReportsScreen(QWidget):
             ],
         )
         self.overdue_model.set_columns(overdue_columns(text), bundle.overdue)
-        late = len(bundle.overdue)
-        self.tabs.setTabText(self.overdue_index, f"&Terlambat ({late})" if late else "&Terlambat")
-        done = sum(s.done for s in comp.steps)
-        on_time = sum(s.on_time for s in comp.steps)
-        share = percent_text(on_time / done) if done else "-"
-        self.status.setText(
-            f"{bundle.period.label}: {int_text(recap.total.received)} diterima, "
-            f"{int_text(recap.total.issued)} terbit · {share} langkah tepat waktu · "
-            f"dihitung {short_datetime(bundle.generated_at)}"
-        )
 
     # ------------------------------------------------------------------ actions
 

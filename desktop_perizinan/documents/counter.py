@@ -61,7 +61,15 @@ def _sign_cell(caption: str, name: str, st: L.Styles, space: float) -> list[Flow
 # ---------------------------------------------------------------------------------------- resi
 
 
-def _checklist_table(items: tuple[tuple[str, bool], ...], st: L.Styles, width: float) -> Table:
+def _checklist_table(items: tuple[tuple[str, bool], ...], st: L.Styles, width: float) -> Flowable:
+    """The requirements with what was received; most files of a type bring the same list, so
+    it is laid out and drawn once per list (``_layout_frozen``)."""
+    return L.frozen(
+        ("checklist", tuple(items), st.size, width), lambda: _checklist(items, st, width)
+    )
+
+
+def _checklist(items: tuple[tuple[str, bool], ...], st: L.Styles, width: float) -> Table:
     rows: list[list[Any]] = [
         [
             L.markup("<b>No</b>", st.cell_center),

@@ -183,13 +183,18 @@ def render_letter(ctx: LetterContext) -> bytes:
     story: list[Flowable] = L.kop(ctx.office, width)
     if ctx.kind == LetterKind.PERMIT:
         story += _permit_story(ctx, st, width)
+        place, day = ctx.place, L.date_text(ctx.date)
+        # the same on every permit signed that day: laid out and drawn once (_layout_frozen)
         lead = [
-            L.kv_table(
-                [("Ditetapkan di", ctx.place), ("pada tanggal", L.date_text(ctx.date))],
-                st,
-                SIGN_WIDTH,
-                28 * mm,
-                pad=0,
+            L.frozen(
+                ("permit-lead", place, day, BODY_SIZE),
+                lambda: L.kv_table(
+                    [("Ditetapkan di", place), ("pada tanggal", day)],
+                    st,
+                    SIGN_WIDTH,
+                    28 * mm,
+                    pad=0,
+                ),
             ),
             Spacer(1, 2 * mm),
         ]

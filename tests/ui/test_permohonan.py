@@ -201,3 +201,27 @@ def test_a_broad_search_counts_up_to_the_cap_and_says_more_than(qtbot, services,
     screen.search_box.clear()
     qtbot.keyClicks(screen.search_box, "tunggal")
     qtbot.waitUntil(lambda: screen.count_label.text() == "1 permohonan")
+
+
+def test_the_cells_look_as_qts_own_delegate_draws_them(qtbot, services, users, cases, clock):
+    """Issue 14: the table paints its texts from a cache (ui/permohonan/delegate.py); the
+    pixels are Qt's own, a late step's red included, and a repaint gives back the references
+    to None that PySide6 6.12 drops on each void call (see the delegate's docstring)."""
+    import sys
+
+    from PySide6.QtWidgets import QStyledItemDelegate
+
+    clock.advance(5 * 24 * 60)  # two steps late: red text in the step column
+    screen = screen_for(qtbot, services, "kadis")
+    screen.reload()
+    assert screen.model.index(0, 5).data(Qt.ItemDataRole.ForegroundRole) is not None
+    viewport = screen.table.viewport()
+    ours = viewport.grab().toImage()
+    before = sys.getrefcount(None)
+    for _ in range(10):
+        viewport.repaint()
+    assert before - sys.getrefcount(None) < 50  # about 600 per repaint without the give-back
+    cached = screen.table.itemDelegate()
+    screen.table.setItemDelegate(QStyledItemDelegate(screen.table))
+    assert viewport.grab().toImage() == ours
+    screen.table.setItemDelegate(cached)

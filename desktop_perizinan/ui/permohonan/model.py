@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from desktop_perizinan.services.case_search import CaseFilters, CaseRow, CaseSearch, SortKey
@@ -180,6 +181,20 @@ class CaseTableModel(QAbstractTableModel):
     def row(self, number: int) -> CaseRow:
         return self._rows[number]
 
+    def text(self, number: int, column: int) -> str:
+        """What cell (``number``, ``column``) shows; for the delegate, without a QVariant."""
+        texts = self._texts.get(number)
+        if texts is None:
+            row = self._rows[number]
+            texts = self._texts[number] = tuple(text(row) for _t, text, _s in COLUMNS)
+        return texts[column]
+
+    def text_color(self, number: int, column: int) -> QColor | None:
+        """The cell's own text colour (a late step in red), or None for the palette's."""
+        if column == STEP_COLUMN and self._rows[number].overdue:
+            return self._late_color
+        return None
+
     # ---------------------------------------------------------------- lazy loading
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
@@ -213,11 +228,7 @@ class CaseTableModel(QAbstractTableModel):
         if not 0 <= number < len(self._rows) or not 0 <= column < len(COLUMNS):
             return None  # an invalid index has row -1
         if role == _DISPLAY:
-            texts = self._texts.get(number)
-            if texts is None:
-                row = self._rows[number]
-                texts = self._texts[number] = tuple(text(row) for _t, text, _s in COLUMNS)
-            return texts[column]
+            return self.text(number, column)
         if column != STEP_COLUMN and role != _USER:
             return None
         row = self._rows[number]

@@ -32,6 +32,7 @@ from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.case_search import CaseFilters, CaseRow, CaseSearch
 from desktop_perizinan.ui.common.live import LiveUpdates
+from desktop_perizinan.ui.permohonan.delegate import CachedTextDelegate
 from desktop_perizinan.ui.permohonan.model import (
     COLUMNS,
     RECEIVED_COLUMN,
@@ -154,6 +155,9 @@ class CasesScreen(QWidget):
         self.table = QTableView()
         self.table.setObjectName("cases")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(
+            CachedTextDelegate(self.table, self.model.text, self.model.text_color)
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -135,6 +135,9 @@ class WorkCalendar:
         self._day_cache: dict[date, Hours | None] = {}
         # Per year: cumulative working minutes at the start of each day of the year (+ total).
         self._cumulative: dict[int, list[int]] = {}
+        # Per day: (working microseconds from 1 January to its start, opening, closing in
+        # microseconds of the clock; 0, 0 when closed), so a span costs two look-ups.
+        self._day_positions: dict[date, tuple[int, int, int]] = {}
 
     @classmethod
     def from_office(cls, office: OfficeConfig) -> WorkCalendar:
@@ -317,15 +320,17 @@ class WorkCalendar:
     def _position(self, t: datetime) -> tuple[int, int]:
         """(year, working microseconds from 1 January of that year to ``t``)."""
         day = t.date()
-        table = self._cumulative_year(day.year)
-        position = table[day.timetuple().tm_yday - 1] * _US_PER_MINUTE
-        span = self.hours_on(day)
-        if span is not None:
-            clock = t - datetime.combine(day, time())
-            low, high = timedelta(minutes=span[0]), timedelta(minutes=span[1])
-            inside = min(max(clock, low), high) - low
-            position += inside // timedelta(microseconds=1)
-        return day.year, position
+        known = self._day_positions.get(day)
+        if known is None:
+            table = self._cumulative_year(day.year)
+            span = self.hours_on(day)
+            start = table[day.timetuple().tm_yday - 1] * _US_PER_MINUTE
+            low, high = (span[0], span[1]) if span is not None else (0, 0)
+            known = (start, low * _US_PER_MINUTE, high * _US_PER_MINUTE)
+            self._day_positions[day] = known
+        start, low, high = known
+        clock = (t.hour * 3600 + t.minute * 60 + t.second) * 1_000_000 + t.microsecond
+        return day.year, start + min(max(clock, low), high) - low
 
     def working_minutes_between(self, a: datetime, b: datetime) -> int:
         """Whole working minutes from ``a`` to ``b`` (0 when ``b`` is not after ``a``).

@@ -243,7 +243,8 @@ class CachedParagraph(Paragraph):
         key = ("drawn", tuple(self._wrapWidths), self.width, self.height, canvas_state(canv))
         drawn = shared.get(key)
         if drawn:
-            replay(canv, drawn)
+            if not replay(canv, drawn):
+                super().draw()
         elif drawn is None:
             shared[key] = record(canv, super().draw) or False
         else:

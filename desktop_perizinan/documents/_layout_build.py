@@ -64,7 +64,8 @@ def _draft_mark(c: Canvas, width: float, height: float) -> None:
     key = (width, height, canvas_state(c))
     drawn = _watermarks.get(key)
     if drawn:
-        replay(c, drawn)
+        if not replay(c, drawn):
+            watermark()
     elif drawn is None:
         if len(_watermarks) > 16:
             _watermarks.clear()

@@ -145,9 +145,22 @@ class CachedTTFont(TTFont):
             for recorder in recorders:
                 recorder.fonts.setdefault(self)
             return [(0, text.encode("ascii"))] if text else []
-        for recorder in recorders:
-            recorder.portable = False  # codes of other characters depend on the document
-        return super().splitString(text, doc, encoding)
+        chunks = super().splitString(text, doc, encoding)
+        if recorders:
+            # other characters have codes in the order the document first used them: a copy
+            # is valid where they get the same codes (DrawRecorder.register checks)
+            if not isinstance(text, str):
+                for recorder in recorders:
+                    recorder.portable = False
+                return chunks
+            assignments = self.state[doc].assignments
+            for ch in dict.fromkeys(text):
+                if not (ch.isascii() and ch.isprintable()):
+                    code = assignments.get(ord(ch))
+                    for recorder in recorders:
+                        recorder.fonts.setdefault(self)
+                        recorder.codes.setdefault((self, ch), code)
+        return chunks
 
     def getSubsetInternalName(self, subset: int, doc: object) -> str:
         state = self._assignState(doc)
@@ -205,14 +218,20 @@ class CachedTTFont(TTFont):
         del self.state[doc]
 
 
+#: A character outside printable ASCII and the code a document gave it in a font (None: the
+#: font has no glyph for it, or it prints as a space).
+CharCode = tuple[CachedTTFont, str, int | None]
+
+
 class DrawRecorder:
     """Watches the text drawn while it is active (``with DrawRecorder() as r``): which of our
-    fonts it used, and whether all of it was printable ASCII of those fonts (``portable``),
-    so that the drawn operators are valid in any other document once those fonts are
-    registered there (``register``)."""
+    fonts it used, and the code of every character outside printable ASCII (``codes``), so
+    that the drawn operators can be checked valid in another document (``register``).
+    ``portable`` is False when text came as bytes (not watched)."""
 
     def __init__(self) -> None:
         self.fonts: dict[CachedTTFont, None] = {}  # in the order of first use
+        self.codes: dict[tuple[CachedTTFont, str], int | None] = {}  # likewise
         self.portable = True
 
     def __enter__(self) -> DrawRecorder:
@@ -223,16 +242,31 @@ class DrawRecorder:
         _recorders().remove(self)
 
     @staticmethod
-    def register(fonts: Iterable[CachedTTFont], doc: object) -> None:
-        """Make ``fonts`` resources of ``doc``, as drawing text in them would (and tell the
-        active recorders, for a copied drawing inside a recorded one)."""
-        for recorder in _recorders():
+    def register(
+        fonts: Iterable[CachedTTFont], doc: object, codes: Iterable[CharCode] = ()
+    ) -> bool:
+        """Make ``fonts`` resources of ``doc``, as drawing text in them would, and give the
+        recorded characters their codes in ``doc`` (in the recorded order, as drawing would):
+        True if each got the code it had when recorded, so the copy prints the same letters.
+        Active recorders are told too, for a copied drawing inside a recorded one."""
+        recorders = _recorders()
+        for recorder in recorders:
             recorder.fonts.update(dict.fromkeys(fonts))
+            for font, ch, code in codes:
+                recorder.codes.setdefault((font, ch), code)
         done = doc.__dict__.setdefault("_perizinan_fonts", set())
         for font in fonts:
             if font not in done:
                 font.getSubsetInternalName(0, doc)
                 done.add(font)
+        if not codes:
+            return True
+        by_font: dict[CachedTTFont, list[str]] = {}
+        for font, ch, _ in codes:
+            by_font.setdefault(font, []).append(ch)
+        for font, chars in by_font.items():
+            TTFont.splitString(font, "".join(chars), doc)
+        return all(font.state[doc].assignments.get(ord(ch)) == code for font, ch, code in codes)
 
 
 _recording = threading.local()

@@ -4,11 +4,12 @@ Private to the package. A clerk's documents repeat most of their wording: the ko
 headings, legal bases, the closing sentence. reportlab lays each out and draws it anew for
 every document, a table cell at a time. Drawing is only PDF operators appended to the page,
 so once a block has been drawn its operators can be copied into the next document, provided
-they mean the same there. They do when every piece of text in them is printable ASCII of our
-fonts (code = character in subset 0, under a fixed resource name; see
-``_layout_fonts.CachedTTFont``), no annotation (link) was made, and the only other resources
-named are images, which :func:`replay` registers in the new document. Anything else (a name
-with a diacritic, a link) is simply drawn again each time.
+they mean the same there. They do when the text in them uses our fonts (under a fixed resource
+name; see ``_layout_fonts.CachedTTFont``), no annotation (link) was made, and the only other
+resources named are images, which :func:`replay` registers in the new document. Printable
+ASCII is code = character in every document; any other character (a name's "é") has the code
+the document gave it at first use, so a copy is made only where the new document gives it the
+same code (checked, see ``DrawRecorder.register``). Anything else is drawn again.
 
 The recorded state of the canvas that drawing reads (line width, colours, current font) is
 part of every key, so a block drawn in another state is recorded anew rather than copied.
@@ -24,10 +25,11 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from desktop_perizinan.documents._layout_fonts import CachedTTFont, DrawRecorder
+from desktop_perizinan.documents._layout_fonts import CachedTTFont, CharCode, DrawRecorder
 
 #: Operators that name a page resource other than a font or an image (graphics states,
 #: colour spaces, shadings, marked content): a drawing using them is not copied.
@@ -43,8 +45,10 @@ class Drawn:
     """Operators that mean the same in any document once ``fonts`` and ``images`` are there."""
 
     fonts: tuple[CachedTTFont, ...]
+    codes: tuple[CharCode, ...]  # characters outside printable ASCII, as they were coded
     images: tuple[tuple[str, Any], ...]  # (form name, the PDF image object of the recording)
     ops: tuple[str, ...]
+    pdf_version: tuple[int, int]  # the least the drawing asked of the document (1.4: alpha)
 
 
 def canvas_state(canv: Canvas) -> tuple[Hashable, ...]:
@@ -65,12 +69,18 @@ def record(canv: Canvas, draw: Callable[[], None]) -> Drawn | None:
     start = len(code)
     annotations = canv._annotationCount
     forms = len(canv._formsinuse)
-    with DrawRecorder() as recorder:
-        draw()
+    doc = canv._doc
+    version = doc._pdfVersion
+    doc._pdfVersion = pdfdoc.PDF_VERSION_DEFAULT  # to see what the drawing itself asks for
+    try:
+        with DrawRecorder() as recorder:
+            draw()
+    finally:
+        asked = doc._pdfVersion
+        doc._pdfVersion = max(version, asked)
     if not recorder.portable or canv._annotationCount != annotations:
         return None
     ops = tuple(code[start:])
-    doc = canv._doc
     images = tuple(
         (name, doc.idToObject[doc.getXObjectName(name)])
         for name in dict.fromkeys(canv._formsinuse[forms:])
@@ -84,13 +94,17 @@ def record(canv: Canvas, draw: Callable[[], None]) -> Drawn | None:
             return None
         if any(name not in xobjects for name in _XOBJECT_OPS.findall(op)):
             return None
-    return Drawn(tuple(recorder.fonts), images, ops)
+    codes = tuple((font, ch, code) for (font, ch), code in recorder.codes.items())
+    return Drawn(tuple(recorder.fonts), codes, images, ops, asked)
 
 
-def replay(canv: Canvas, drawn: Drawn) -> None:
-    """Append ``drawn`` to ``canv``'s page, registering its fonts and images in the document."""
+def replay(canv: Canvas, drawn: Drawn) -> bool:
+    """Append ``drawn`` to ``canv``'s page, registering its fonts and images in the document;
+    False (nothing appended) if its characters outside ASCII have other codes in this
+    document: the caller draws instead."""
     doc = canv._doc
-    DrawRecorder.register(drawn.fonts, doc)
+    if not DrawRecorder.register(drawn.fonts, doc, drawn.codes):
+        return False
     for name, image in drawn.images:
         reg_name = doc.getXObjectName(name)
         if reg_name not in doc.idToObject:
@@ -104,6 +118,8 @@ def replay(canv: Canvas, drawn: Drawn) -> None:
         canv._formsinuse.append(name)
         canv._currentPageHasImages = 1
     canv._code.extend(drawn.ops)
+    doc._pdfVersion = max(doc._pdfVersion, drawn.pdf_version)
+    return True
 
 
 # ---------------------------------------------------------------------------- frozen blocks
@@ -194,8 +210,7 @@ class Frozen(Flowable):
         canv = self.canv
         key = ("drawn", self._avail[0], canvas_state(canv))
         drawn = self._cache.get(key)
-        if drawn:
-            replay(canv, drawn)
+        if drawn and replay(canv, drawn):
             return
         inner = self._real()
         inner.wrapOn(canv, *self._avail)

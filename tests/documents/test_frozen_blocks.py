@@ -2,13 +2,14 @@
 
 A copied drawing must be exactly what drawing again would give: the same bytes (with
 reportlab's invariant mode), its fonts and the emblem registered in the new document, a block
-with a diacritic drawn again rather than copied, and a block longer than a page still split.
+with a diacritic copied only where the letter keeps its code, a block longer than a page split.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -64,23 +65,40 @@ def test_a_copied_kop_brings_its_emblem_and_fonts_into_the_next_document() -> No
     assert "RESI PENERIMAAN BERKAS PERMOHONAN" in text
 
 
-def test_a_block_with_a_diacritic_is_drawn_again_not_copied() -> None:
-    """Non-ASCII characters get codes in the order a document first uses them: a copy from
-    another document could print the wrong letters, so such a block is never copied."""
+def test_a_block_with_a_diacritic_is_copied_only_where_it_keeps_its_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Characters outside ASCII get codes in the order a document first uses them: a copy is
+    made where "é" gets the code it had when recorded, and drawn again where another letter
+    took that code first (else the copy would print the wrong letter)."""
     st = L.styles(11.0)
     items = ("Surat dari Hernández", "Surat kedua")
+    key = ("numbered", items, st.size, 150 * mm, 1.5)
 
-    def pdf() -> bytes:
-        block = L.numbered(items, st, 150 * mm)
-        return L.build_pdf([block], L.full_page("F4"), L.LETTER_MARGINS, title="t", author="a")
+    def pdf(*before: str) -> bytes:
+        story = [L.para(text, st.body) for text in before]
+        story.append(L.numbered(items, st, 150 * mm))
+        return L.build_pdf(story, L.full_page("F4"), L.LETTER_MARGINS, title="t", author="a")
 
     _forget_drawings()
-    first, second = pdf(), pdf()
-    key = ("numbered", items, st.size, 150 * mm, 1.5)
-    drawings = [v for k, v in _layout_frozen._frozen[key].items() if k[0] == "drawn"]
-    assert drawings == [False]
-    assert "Hernández" in _text(first)
-    assert "Hernández" in _text(second)
+    first = pdf()
+    (recorded,) = [v for k, v in _layout_frozen._frozen[key].items() if k[0] == "drawn"]
+    assert recorded  # "é" is recorded with its code, so the block can be copied
+    replays: list[tuple[object, bool]] = []
+    real_replay = _layout_frozen.replay
+
+    def watch(canv: Any, drawn: _layout_frozen.Drawn) -> bool:
+        done = real_replay(canv, drawn)
+        replays.append((drawn, done))
+        return done
+
+    monkeypatch.setattr(_layout_frozen, "replay", watch)
+    second = pdf()
+    third = pdf("Tuan Müller")  # "ü" takes the code "é" had
+    assert [done for drawn, done in replays if drawn is recorded] == [True, False]
+    for data in (first, second, third):
+        assert "Surat dari Hernández" in _text(data)
+    assert "Tuan Müller" in _text(third)
 
 
 def test_a_frozen_block_longer_than_a_page_still_splits_over_pages() -> None:

@@ -173,6 +173,34 @@ def test_reports_screen_shows_the_reports_figures(qtbot, qtmodeltester, services
         qtmodeltester.check(model)
 
 
+def test_rekap_is_shown_while_the_compliance_is_still_computed(qtbot, services, monkeypatch):
+    """The Rekap and the status line come from SQL counts at once; the compliance tabs (a
+    calendar reckoning per step record, seconds at 200,000 cases) fill when they are done."""
+    real = ReportService.complete
+    release = threading.Event()
+
+    def held(self, summary):  # type: ignore[no-untyped-def]
+        release.wait(15)
+        return real(self, summary)
+
+    monkeypatch.setattr(ReportService, "complete", held)
+    screen = ReportsScreen(services, services.users.login("kadis", DEMO_PASSWORD))
+    _host = show(qtbot, screen)
+    qtbot.waitUntil(lambda: "masih dihitung" in screen.status.text(), timeout=20_000)
+    expected = ReportService(services).bundle(Period(2026))
+    assert screen.recap_model.rows() == [*expected.recap.rows, expected.recap.total]
+    assert screen.month_chart.series[0].values == tuple(float(m.received) for m in expected.months)
+    late = len(expected.overdue)
+    assert screen.tabs.tabText(screen.overdue_index) == f"&Terlambat ({late})"
+    assert screen.step_model.rowCount() == 0 and screen.loading is not None
+    assert screen.loading.running
+    release.set()
+    wait_report(qtbot, screen)
+    assert "masih dihitung" not in screen.status.text()
+    assert screen.step_model.rows() == list(expected.compliance.steps)
+    assert screen.overdue_model.rows() == list(expected.overdue)
+
+
 def test_report_export_to_excel_and_cancel(qtbot, services, tmp_path, monkeypatch):
     target = tmp_path / "laporan.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))

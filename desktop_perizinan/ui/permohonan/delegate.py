@@ -30,9 +30,15 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 Index = QModelIndex | QPersistentModelIndex
 _ITEM = QStyle.ControlElement.CE_ItemViewItem
-_SELECTED = QStyle.StateFlag.State_Selected
-_ENABLED = QStyle.StateFlag.State_Enabled
-_ACTIVE = QStyle.StateFlag.State_Active
+# Plain ints: a Python enum's "&" builds a new flag object, and a paint asks ~700 times.
+_SELECTED = QStyle.StateFlag.State_Selected.value
+_ENABLED = QStyle.StateFlag.State_Enabled.value
+_ACTIVE = QStyle.StateFlag.State_Active.value
+_NORMAL = QPalette.ColorGroup.Normal
+_INACTIVE = QPalette.ColorGroup.Inactive
+_DISABLED = QPalette.ColorGroup.Disabled
+_TEXT = QPalette.ColorRole.Text
+_SELECTED_TEXT = QPalette.ColorRole.HighlightedText
 _ELIDE = Qt.TextElideMode.ElideRight
 #: Enough for every visible cell at a few widths; dropped whole when full (cheap to refill).
 CACHE_SIZE = 4000
@@ -72,6 +78,7 @@ class CachedTextDelegate(QStyledItemDelegate):
         self._color = color
         self._cache: dict[tuple[str, int], QStaticText] = {}
         self._line_height = -1
+        self._margin = 0
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         view = self._view
@@ -88,8 +95,10 @@ class CachedTextDelegate(QStyledItemDelegate):
         if height != self._line_height:  # another font (or screen): lay everything out again
             self._cache.clear()
             self._line_height = height
-        # The style's own text margin (QCommonStyle: the focus frame's margin + 1).
-        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+            # The style's own text margin (QCommonStyle: the focus frame's margin + 1).
+            self._margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view)
+            self._margin += 1
+        margin = self._margin
         rect = option.rect.adjusted(margin, 0, -margin, 0)
         key = (text, rect.width())
         static = self._cache.get(key)
@@ -100,16 +109,17 @@ class CachedTextDelegate(QStyledItemDelegate):
             static.setTextFormat(Qt.TextFormat.PlainText)  # a name with "<" is not markup
             _give_back_none(1)
             self._cache[key] = static
-        state = option.state
-        group = QPalette.ColorGroup.Normal
+        state = option.state.value
         if not state & _ENABLED:
-            group = QPalette.ColorGroup.Disabled
+            group = _DISABLED
         elif not state & _ACTIVE:
-            group = QPalette.ColorGroup.Inactive
+            group = _INACTIVE
+        else:
+            group = _NORMAL
         if state & _SELECTED:
-            painter.setPen(option.palette.color(group, QPalette.ColorRole.HighlightedText))
+            painter.setPen(option.palette.color(group, _SELECTED_TEXT))
         else:
             own = self._color(row, column)
-            painter.setPen(own or option.palette.color(group, QPalette.ColorRole.Text))
+            painter.setPen(own or option.palette.color(group, _TEXT))
         painter.drawStaticText(rect.x(), rect.y() + (rect.height() - height) // 2, static)
         _give_back_none(3)  # drawControl, setPen, drawStaticText

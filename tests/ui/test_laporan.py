@@ -186,17 +186,18 @@ def test_rekap_is_shown_while_the_compliance_is_still_computed(qtbot, services, 
     monkeypatch.setattr(ReportService, "complete", held)
     screen = ReportsScreen(services, services.users.login("kadis", DEMO_PASSWORD))
     _host = show(qtbot, screen)
-    qtbot.waitUntil(lambda: "masih dihitung" in screen.status.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "tab lain masih dihitung" in screen.status.text(), timeout=20_000)
     expected = ReportService(services).bundle(Period(2026))
     assert screen.recap_model.rows() == [*expected.recap.rows, expected.recap.total]
     assert screen.month_chart.series[0].values == tuple(float(m.received) for m in expected.months)
     late = len(expected.overdue)
     assert screen.tabs.tabText(screen.overdue_index) == f"&Terlambat ({late})"
     assert screen.step_model.rowCount() == 0 and screen.loading is not None
+    assert screen.role_chart.is_empty() and screen.role_chart.empty_text == "Menghitung…"
     assert screen.loading.running
     release.set()
     wait_report(qtbot, screen)
-    assert "masih dihitung" not in screen.status.text()
+    assert "tab lain masih dihitung" not in screen.status.text()
     assert screen.step_model.rows() == list(expected.compliance.steps)
     assert screen.overdue_model.rows() == list(expected.overdue)
 

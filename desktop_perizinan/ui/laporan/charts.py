@@ -91,6 +91,8 @@ class BarChart(QWidget):
         self._bars: list[tuple[QRectF, str]] = []  # hit areas for tooltips
         self._step = 1.0
         self.category_tips: tuple[str, ...] = ()
+        #: Drawn when there is nothing to chart (Laporan: "Menghitung…" while it computes).
+        self.empty_text = EMPTY_TEXT
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(180)
@@ -158,7 +160,7 @@ class BarChart(QWidget):
         if self.is_empty():
             muted = palette.color(QPalette.ColorRole.PlaceholderText)
             painter.setPen(muted)
-            painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter), EMPTY_TEXT)
+            painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter), self.empty_text)
             painter.end()
             return
 

@@ -40,7 +40,7 @@ from desktop_perizinan.services.reports import (
     StepCompliance,
     TotalTime,
 )
-from desktop_perizinan.ui.laporan.charts import BarChart, Series
+from desktop_perizinan.ui.laporan.charts import EMPTY_TEXT, BarChart, Series
 from desktop_perizinan.ui.laporan.progress import ProgressJob
 from desktop_perizinan.ui.laporan.tables import (
     Col,
@@ -448,12 +448,25 @@ class ReportsScreen(QWidget):
             f"{period.label}: {int_text(recap.total.received)} diterima, "
             f"{int_text(recap.total.issued)} terbit · {share} langkah tepat waktu · "
             f"dihitung {short_datetime(summary.generated_at)}"
-            + (" · kepatuhan dan keterlambatan masih dihitung…" if pending else "")
+            + (" · tab lain masih dihitung…" if pending else "")
         )
+        if pending:
+            self._clear_details()
+
+    def _clear_details(self) -> None:
+        """The tabs of the compliance and the late steps emptied while they are computed for
+        the new period (they never show one period beside another period's Rekap)."""
+        for model in (self.step_model, self.role_model, self.total_model, self.overdue_model):
+            model.set_rows([])
+        for chart in (self.role_chart, self.total_chart):
+            chart.empty_text = "Menghitung…"
+            chart.set_data([], [])
 
     def show_bundle(self, bundle: ReportBundle) -> None:
         self.bundle = bundle
         self.show_summary(bundle)
+        for chart in (self.role_chart, self.total_chart):
+            chart.empty_text = EMPTY_TEXT
         text = bundle.minutes_text
         comp = bundle.compliance
         self.step_model.set_columns(step_columns(text), comp.steps)

@@ -34,6 +34,7 @@ _ITEM = QStyle.ControlElement.CE_ItemViewItem
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ENABLED = QStyle.StateFlag.State_Enabled.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
+_FOCUS = QStyle.StateFlag.State_HasFocus.value
 _NORMAL = QPalette.ColorGroup.Normal
 _INACTIVE = QPalette.ColorGroup.Inactive
 _DISABLED = QPalette.ColorGroup.Disabled
@@ -83,12 +84,18 @@ class CachedTextDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         view = self._view
         style = view.style()
-        # The view's option carries no text: the style draws background, selection and focus.
-        style.drawControl(_ITEM, option, painter, view)
+        state = option.state.value
+        calls = 0  # void C++ calls made (see the module docstring)
+        if state & (_SELECTED | _FOCUS):
+            # The view's option carries no text: the style draws the selection and the focus
+            # frame. Other cells it would leave as they are: the view has already drawn their
+            # (alternating) background, and our rows have no background or decoration roles.
+            style.drawControl(_ITEM, option, painter, view)
+            calls += 1
         row, column = index.row(), index.column()
         text = self._text(row, column)
         if not text:
-            _give_back_none(1)
+            _give_back_none(calls)
             return
         metrics = option.fontMetrics
         height = metrics.height()
@@ -107,9 +114,8 @@ class CachedTextDelegate(QStyledItemDelegate):
                 self._cache.clear()
             static = QStaticText(metrics.elidedText(text, _ELIDE, rect.width()))
             static.setTextFormat(Qt.TextFormat.PlainText)  # a name with "<" is not markup
-            _give_back_none(1)
+            calls += 1
             self._cache[key] = static
-        state = option.state.value
         if not state & _ENABLED:
             group = _DISABLED
         elif not state & _ACTIVE:
@@ -122,4 +128,4 @@ class CachedTextDelegate(QStyledItemDelegate):
             own = self._color(row, column)
             painter.setPen(own or option.palette.color(group, _TEXT))
         painter.drawStaticText(rect.x(), rect.y() + (rect.height() - height) // 2, static)
-        _give_back_none(3)  # drawControl, setPen, drawStaticText
+        _give_back_none(calls + 2)  # and setPen, drawStaticText

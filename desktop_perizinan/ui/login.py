@@ -5,8 +5,11 @@ while the services start in the background, and a login asked for early runs as 
 are ready. Messages come from the service as they are (wrong password, locked account).
 
 The login dialog is the first thing on screen, so this module names no ``Qt`` enum and asks no
-widget for its ``QStyle`` (PySide6 builds those Python types on first use, ~30 ms together; see
-:mod:`desktop_perizinan.ui.theme`), and the message boxes are imported when first needed.
+widget for its ``QStyle`` (PySide6 builds those Python types, every enum in them, on first use:
+~30 ms together; see :mod:`desktop_perizinan.ui.theme`), and it handles Enter with the line
+edits' own ``returnPressed`` rather than the event filter of ``widgets.form.EnterNavigator``
+(an event filter alone makes every event of the field a Python ``QEvent``). The form helpers
+and message boxes are imported when first needed.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from desktop_perizinan.errors import UserError, ValidationError
 from desktop_perizinan.ui.theme import emblem_pixmap, tag_role
-from desktop_perizinan.ui.widgets.form import EnterNavigator, FieldBox, focus_on_show
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.actor import Actor
@@ -108,8 +110,11 @@ class LoginDialog(QDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
 
-        self.navigator = EnterNavigator(self, self.try_login)
-        self.navigator.set_chain([self.username, self.password], tail=[self.login_button])
+        # Enter: from the user to the password, then log in (Tab walks the same order).
+        self.username.returnPressed.connect(self._to_password)
+        self.password.returnPressed.connect(self.try_login)
+        QWidget.setTabOrder(self.username, self.password)
+        QWidget.setTabOrder(self.password, self.login_button)
         last = QSettings().value("login/last_user", "")
         if last:
             self.username.setText(str(last))
@@ -119,6 +124,10 @@ class LoginDialog(QDialog):
         (self.password if last else self.username).setFocus()
         self.setMinimumWidth(420)
         self.set_services(services)
+
+    def _to_password(self) -> None:
+        self.password.setFocus()
+        self.password.selectAll()
 
     def set_services(self, services: Services | None) -> None:
         """The database is open: log in now if the clerk already asked to."""
@@ -173,6 +182,7 @@ class FirstAdminDialog(QDialog):
     """First run on an empty database: create the administrator who sets up the rest."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        from desktop_perizinan.ui.widgets.form import EnterNavigator, FieldBox, focus_on_show
         from desktop_perizinan.ui.widgets.messages import Banner
 
         super().__init__(parent)

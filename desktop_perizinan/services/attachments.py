@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import Attachment, AttachmentBlob
@@ -110,6 +110,9 @@ def check_attachment(item: AttachmentIn, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     return mime
 
 
+_INSERT_ATTACHMENT = insert(Attachment.__table__).returning(Attachment.__table__.c.id)
+
+
 def store_attachment(
     session: Session,
     item: AttachmentIn,
@@ -140,5 +143,11 @@ def store_attachment(
         uploaded_at=when,
         uploaded_by=user_id,
     )
-    session.add(attachment)
+    # One INSERT on the session's connection, not a pending object for the next flush
+    # (issue 14); the returned attachment is a plain record of the row, id included.
+    table = Attachment.__table__
+    given = {
+        c.key: attachment.__dict__[c.key] for c in table.columns if c.key in attachment.__dict__
+    }
+    attachment.id = session.connection().execute(_INSERT_ATTACHMENT, given).scalar_one()
     return attachment

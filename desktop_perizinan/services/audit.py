@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop_perizinan import audit_key
@@ -69,6 +69,21 @@ _HEAD = AuditHead.__table__
 #: Who wrote the entries the application makes by itself (the seal of an old log).
 SYSTEM_USER = "sistem"
 
+# Built once, so every append reuses them and their compiled form (issue 14).
+_LOCK_HEAD = (
+    select(_HEAD.c.last_id, _HEAD.c.last_hash, _HEAD.c.mac).where(_HEAD.c.id == 1).with_for_update()
+)
+_INSERT_ENTRY = insert(_ENTRY)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(
+        last_id=bindparam("new_last_id"),
+        last_hash=bindparam("new_last_hash"),
+        mac=bindparam("new_mac"),
+    )
+)
+
 
 def keyring_for(session: Session | None = None) -> Keyring:
     """The keyring that signs: one handed in through ``session.info``, else this PC's (made
@@ -113,11 +128,7 @@ def append_many(
     """
     keyring = keyring_for(session)
     connection = session.connection()
-    head = connection.execute(
-        select(_HEAD.c.last_id, _HEAD.c.last_hash, _HEAD.c.mac)
-        .where(_HEAD.c.id == 1)
-        .with_for_update()
-    ).first()
+    head = connection.execute(_LOCK_HEAD).first()
     rows: list[dict[str, Any]] = []
     if head is None:
         connection.execute(insert(_HEAD).values(id=1, last_id=0, last_hash=GENESIS))
@@ -156,18 +167,19 @@ def append_many(
     if not rows:
         return []
     # The entries go first: the head's trigger checks that the row it points to exists. It
-    # also lets the head move one entry per update only, hence one update per entry.
-    connection.execute(insert(_ENTRY), rows)
-    for row in rows:
-        connection.execute(
-            update(_HEAD)
-            .where(_HEAD.c.id == 1)
-            .values(
-                last_id=row["id"],
-                last_hash=row["hash"],
-                mac=keyring.mac(row["key_id"], head_message(row["id"], row["hash"])),
-            )
-        )
+    # also lets the head move one entry per update only: one row of the executemany each.
+    connection.execute(_INSERT_ENTRY, rows)
+    connection.execute(
+        _MOVE_HEAD,
+        [
+            {
+                "new_last_id": row["id"],
+                "new_last_hash": row["hash"],
+                "new_mac": keyring.mac(row["key_id"], head_message(row["id"], row["hash"])),
+            }
+            for row in rows
+        ],
+    )
     written = [AuditEntry(**row) for row in rows]
     return written[len(written) - len(entries) :]
 

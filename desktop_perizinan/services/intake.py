@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_perizinan.db.models import Applicant, Case, RequirementCheck, StepRecord
 from desktop_perizinan.db.upsert import insert_if_absent
@@ -34,6 +36,7 @@ from desktop_perizinan.workflow.definition import (
     PermitType,
     Requirement,
 )
+from desktop_perizinan.workflow.durations import Duration
 from desktop_perizinan.workflow.paths import service_total
 from desktop_perizinan.workflow.validators import (
     LINE_BREAKS,
@@ -232,8 +235,7 @@ class IntakeService:
                 created_by=actor.id,
                 search_text=search_text(applicant.name, applicant.nik),
             )
-            case.applicant = applicant
-            session.add(case)
+            case.applicant = applicant  # not added yet: _insert_steps writes it
             present = frozenset(
                 r.code for r in pt.requirements_for(request.renewal) if r.code in request.present
             )
@@ -260,7 +262,7 @@ class IntakeService:
                 for requirement in pt.requirements_for(request.renewal)
             ]
             if checks:
-                session.execute(insert(RequirementCheck), checks)
+                session.connection().execute(_INSERT_CHECKS, checks)
             for item in request.attachments:
                 store_attachment(
                     session, item, case_id=case.id, user_id=actor.id, when=now, max_bytes=limit
@@ -455,11 +457,13 @@ class IntakeService:
                     subject=f"Permohonan {pt.name}",
                     addressee=case.applicant.name,
                 )
-                case.reg_number = entry.number
-                case.search_text = search_text(
-                    case.applicant.name, case.applicant.nik, entry.number
+                _number_case(
+                    session,
+                    case,
+                    reg_number=entry.number,
+                    search_text=search_text(case.applicant.name, case.applicant.nik, entry.number),
+                    due_at=self._s.calendar.add(now, _service_total(pt)),
                 )
-                case.due_at = self._s.calendar.add(now, service_total(pt))
             version = docs.issue_resi(session, actor, case, pt, now, present=present)
             entries.append(("permohonan.resi", case.id, {"nomor": case.reg_number}))
             complete = True
@@ -476,6 +480,18 @@ class IntakeService:
             document_title=version.document.title,
             pdf=version.pdf,
         )
+
+
+#: id(permit type) -> (the type, its service total): the SOP's paths walked once per type
+#: (issue 14: 0.3 ms per intake). The type is kept with its figure so the id stays its own.
+_TOTALS: dict[int, tuple[PermitType, Duration]] = {}
+
+
+def _service_total(pt: PermitType) -> Duration:
+    known = _TOTALS.get(id(pt))
+    if known is None or known[0] is not pt:
+        known = _TOTALS[id(pt)] = (pt, service_total(pt))
+    return known[1]
 
 
 @dataclass(frozen=True)
@@ -513,32 +529,106 @@ def _insert_steps(session: Session, case: Case, records: list[StepRecord]) -> No
         row["data"] = row["data"] if row["data"] is not None else {}
         rows.append(row)
     if case.id is None:
-        session.flush()  # the case goes first: its id is in every row
+        _insert_case(session, case)  # the case goes first: its id is in every row
     for row in rows:
         row["case_id"] = case.id
-    session.execute(insert(StepRecord.__table__), rows)
+    session.connection().execute(_INSERT_STEPS, rows)
+
+
+def _insert_case(session: Session, case: Case) -> None:
+    """Write a new (transient) case with one INSERT … RETURNING and make it persistent.
+
+    Issue 14: the unit of work cost more than the statement. The row comes back whole
+    (defaults included), so the object is as if loaded: its later changes (the number) go
+    out as the ORM's usual versioned UPDATE; its collections load when first read.
+    """
+    given = {key: case.__dict__[key] for key in _CASE_COLUMNS if key in case.__dict__}
+    row = session.connection().execute(_INSERT_CASE, given).one()
+    for key, value in row._mapping.items():
+        setattr(case, key, value)
+    make_transient_to_detached(case)
+    session.add(case)
+
+
+def _number_case(session: Session, case: Case, **values: Any) -> None:
+    """Write the case's number (and what goes with it) with one versioned UPDATE of our own.
+
+    What the ORM's flush would send, without the unit of work (issue 14); the object gets
+    the values as committed state, so it stays clean. ``take_number`` has flushed anything
+    else pending on the case, so its ``row_version`` is the row's.
+    """
+    version = case.row_version
+    values["row_version"] = version + 1
+    params = {f"n_{key}": value for key, value in values.items()}
+    done = session.connection().execute(
+        _NUMBER_CASE, {**params, "b_id": case.id, "b_version": version}
+    )
+    if done.rowcount != 1:
+        raise StaleDataError("permohonan berubah oleh proses lain saat diberi nomor")
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+
+
+_CASE = Case.__table__
+_NUMBER_CASE = (
+    update(_CASE)
+    .where(_CASE.c.id == bindparam("b_id"), _CASE.c.row_version == bindparam("b_version"))
+    .values(
+        {
+            key: bindparam(f"n_{key}")
+            for key in ("reg_number", "search_text", "due_at", "row_version")
+        }
+    )
+)
+
+#: The case's columns a new case may give (the id comes from the database).
+_CASE_COLUMNS = tuple(c.key for c in Case.__table__.columns if c.key != "id")
+# Core statements built once and run on the session's connection: no ORM bulk path, no
+# statement construction per intake (issue 14).
+_INSERT_CASE = insert(Case.__table__).returning(*Case.__table__.c)
+_INSERT_STEPS = insert(StepRecord.__table__)
+_INSERT_CHECKS = insert(RequirementCheck.__table__)
 
 
 def _upsert_returning(session: Session, values: dict[str, Any]) -> Applicant:
     """INSERT … ON CONFLICT (nik) DO UPDATE … RETURNING the applicant, as the ORM object.
 
     A returning applicant keeps an address, phone or e-mail the clerk left empty; the name
-    is the one typed now; ``created_at`` stays.
+    is the one typed now; ``created_at`` stays. Run as Core on the session's connection and
+    the row adopted as a loaded object (issue 14: the ORM's returning path cost 0.5 ms more).
     """
     dialect = session.get_bind().dialect.name
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        stmt = _UPSERTS[dialect] = _applicant_upsert(dialect)
+    row = session.connection().execute(stmt, values).one()
+    key = session.identity_key(Applicant, row.id)
+    known = session.identity_map.get(key)
+    if known is not None:  # already loaded in this session: bring it up to date
+        for column, value in row._mapping.items():
+            set_committed_value(known, column, value)
+        return known  # type: ignore[no-any-return]
+    applicant = Applicant(**row._mapping)
+    make_transient_to_detached(applicant)
+    session.add(applicant)
+    return applicant
+
+
+#: dialect name -> the upsert statement, built once (issue 14: building it cost 1 ms).
+_UPSERTS: dict[str, Any] = {}
+
+
+def _applicant_upsert(dialect: str) -> Any:
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = upsert(Applicant).values(**values)
     table = Applicant.__table__
+    stmt = upsert(table)
     kept = {
         key: sql_case(
             (stmt.excluded[key] != "", stmt.excluded[key]), else_=func.coalesce(table.c[key], "")
         )
         for key in ("address", "phone", "email")
     }
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=["nik"],
         set_={"name": stmt.excluded.name, "updated_at": stmt.excluded.updated_at, **kept},
-    )
-    return session.scalars(
-        stmt.returning(Applicant), execution_options={"populate_existing": True}
-    ).one()
+    ).returning(*table.c)

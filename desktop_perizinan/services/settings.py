@@ -8,7 +8,7 @@ import secrets
 from dataclasses import asdict, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import Setting
@@ -61,6 +61,10 @@ def profile_from_json(data: dict[str, Any]) -> OfficeProfile:
 #: ``session.info`` key of the settings this use case has read: {key: value or _ABSENT}.
 _READ_INFO = "settings_read"
 _ABSENT = object()
+#: Built once: the statement (and its compiled form) is reused by every use case.
+_PREFETCH = select(Setting.key, Setting.value).where(
+    Setting.key.in_(bindparam("keys", expanding=True))
+)
 
 
 def prefetch(session: Session, *keys: str) -> None:
@@ -74,7 +78,7 @@ def prefetch(session: Session, *keys: str) -> None:
     wanted = [key for key in keys if key not in read]
     if not wanted:
         return
-    rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(wanted)))
+    rows = session.execute(_PREFETCH, {"keys": wanted})
     found = {key: value for key, value in rows}
     for key in wanted:
         read[key] = found.get(key, _ABSENT)

@@ -165,6 +165,9 @@ def esc(text: str | None) -> str:
     return escape(text.strip()).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
+#: A paragraph's drawing seen once (see ``CachedParagraph.draw``).
+_SEEN = 0
+
 #: Parsed markup by (text, style): (the style it was parsed with, the cleaned text, the
 #: style after parsing, fragments, bullet text). Labels, headings and the kop repeat in every
 #: document; names and numbers are new keys. Bounded, oldest dropped.
@@ -246,9 +249,11 @@ class CachedParagraph(Paragraph):
         if drawn:
             if not replay(canv, drawn):
                 super().draw()
-        elif drawn is None:
+        elif drawn is _SEEN:
             shared[key] = record(canv, super().draw) or False
         else:
+            if drawn is None:  # recorded the second time: a name printed once is not kept
+                shared[key] = _SEEN
             super().draw()
 
     def split(self, availWidth: Any, availHeight: Any) -> Any:

@@ -61,8 +61,6 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _USER = int(Qt.ItemDataRole.UserRole)
-#: The same for every cell; made once, since the view asks for it twice per painted cell.
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 def format_count(n: int) -> str:
@@ -214,6 +212,8 @@ class CaseTableModel(QAbstractTableModel):
         self.endInsertRows()
 
     # ---------------------------------------------------------------- QAbstractTableModel
+    # No ``flags()`` here: QAbstractTableModel's own gives enabled and selectable (and "never
+    # has children"), without a call into Python twice per painted cell.
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -251,11 +251,6 @@ class CaseTableModel(QAbstractTableModel):
         if 0 <= section < len(COLUMNS):
             return COLUMNS[section][0]
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return _FLAGS
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorted by the database (only the indexed columns: received, due)."""

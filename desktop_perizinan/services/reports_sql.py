@@ -17,7 +17,7 @@ from desktop_perizinan.workflow.definition import CaseStatus
 
 #: Rows fetched at a time when a report streams its records (on PostgreSQL a server-side
 #: cursor): a year's quarter of a million step records never sit in memory together.
-STREAM_CHUNK = 5000
+STREAM_CHUNK = 1000
 
 
 class TimeTally:

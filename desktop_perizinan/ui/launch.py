@@ -4,7 +4,10 @@ Order of events, chosen so the window appears at once and never hangs:
 1. No display on Linux (and no ``QT_QPA_PLATFORM``): say what to do and return, before Qt gets
    a chance to abort the process.
 2. The login dialog is shown straight away while the database is opened (and migrated) on a
-   worker thread; a clerk who types fast is logged in as soon as it is ready.
+   worker thread; a clerk who types fast is logged in as soon as it is ready. Nothing before
+   its first paint builds Qt's enum namespace or a QStyle in Python (see ``ui.login``); once
+   the database is ready, the main window and the last user's first screen are imported
+   while the clerk types, so that Masuk only checks the password and builds the window.
 3. A PC never set up (or an empty database) gets the setup wizard of ``ui.wizard`` (database,
    office, first administrator) when this build has it, else a small first-administrator
    dialog; then the login.

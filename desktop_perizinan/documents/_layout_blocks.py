@@ -26,6 +26,7 @@ from desktop_perizinan.documents._layout_base import (
     esc,
     markup,
     para,
+    styles,
 )
 from desktop_perizinan.documents._layout_fonts import FONT, FONT_BOLD, emblem_reader, register_fonts
 from desktop_perizinan.documents._layout_frozen import Stack, frozen
@@ -188,6 +189,15 @@ class HRule(Flowable):
 # ---------------------------------------------------------------------------------------- QR
 
 
+@cache
+def _qr_number_style(base: float, size: float) -> ParagraphStyle:
+    """The document number's style beside the QR, one object per size: paragraphs are cached
+    by their style (``_layout_base.CachedParagraph``)."""
+    return ParagraphStyle(
+        "qr-number", parent=styles(base).small_bold, fontSize=size, leading=size * 1.25
+    )
+
+
 def qr_block(payload: str, number: str, st: Styles, width: float, qr_size: float) -> Table:
     """The QR code with the document number beside it, for the foot of a final document.
 
@@ -197,9 +207,7 @@ def qr_block(payload: str, number: str, st: Styles, width: float, qr_size: float
     size = st.size - 1.5
     while size > 6 and pdfmetrics.stringWidth(number, FONT_BOLD, size) > text_w:
         size -= 0.25
-    number_style = ParagraphStyle(
-        "qr-number", parent=st.small_bold, fontSize=size, leading=size * 1.25
-    )
+    number_style = _qr_number_style(st.size, size)
     text = [
         markup("Nomor dokumen:", st.tiny),
         para(number, number_style),

@@ -30,6 +30,7 @@ from desktop_perizinan.documents._layout_base import (
 )
 from desktop_perizinan.documents._layout_fonts import FONT, FONT_BOLD, emblem_reader, register_fonts
 from desktop_perizinan.documents._layout_frozen import Stack, frozen
+from desktop_perizinan.documents._layout_kv import KvRows
 from desktop_perizinan.documents._layout_qr import QrCode
 from desktop_perizinan.documents.contexts import OfficeProfile, ParafMark, Signatory
 from desktop_perizinan.documents.dates import format_date_numeric, format_time
@@ -368,10 +369,12 @@ def kv_table(
     value_style: ParagraphStyle | None = None,
     label_style: ParagraphStyle | None = None,
     pad: float = 1.2,
-) -> Table:
+) -> Flowable:
     """Label : value rows; values wrap (a 60-character name is never clipped).
 
-    A value may be a string (escaped) or a ready flowable / list of flowables.
+    A value may be a string (escaped) or a ready flowable / list of flowables. Laid out by
+    ``_layout_kv.KvRows`` (the places of a tight ``Table``, without its per-cell work: the
+    values are new in every document) unless a value is a list of flowables.
     """
     vs = value_style or st.body
     ls = label_style or st.body
@@ -383,9 +386,12 @@ def kv_table(
         fits = pdfmetrics.stringWidth(label, ls.fontName, ls.fontSize) <= label_width - 2
         data.append([label if fits else para(label, ls), ":", cell])
     colon = 3.5 * mm
+    widths = (label_width, colon, width - label_width - colon)
+    if all(isinstance(cell, Flowable) for _, _, cell in data):
+        return KvRows([(label, cell) for label, _, cell in data], widths, ls, pad)
     return Table(
         data,
-        colWidths=[label_width, colon, width - label_width - colon],
+        colWidths=list(widths),
         style=_tight(
             [
                 ("TOPPADDING", (0, 0), (-1, -1), pad),

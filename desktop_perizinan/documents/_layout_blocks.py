@@ -471,24 +471,33 @@ class CheckBox(Flowable):
 
 def choices(
     options: Sequence[tuple[str, bool]], st: ParagraphStyle, width: float, columns: int = 1
-) -> Table:
-    """Tick boxes with labels, laid out in ``columns`` columns (row by row)."""
-    box_w = 5 * mm
-    col_w = width / columns
-    cells: list[list[Any]] = []
-    row: list[Any] = []
-    for label, checked in options:
-        row += [CheckBox(checked), para(label, st)]
-        if len(row) == 2 * columns:
+) -> Flowable:
+    """Tick boxes with labels, laid out in ``columns`` columns (row by row).
+
+    Laid out and drawn once per set of choices (``_layout_frozen``): a form's choices and
+    which of them is ticked repeat from one document to the next. The style object itself is
+    in the key (hashed by identity and kept alive by it, so its id is never reused).
+    """
+
+    def make() -> Table:
+        box_w = 5 * mm
+        col_w = width / columns
+        cells: list[list[Any]] = []
+        row: list[Any] = []
+        for label, checked in options:
+            row += [CheckBox(checked), para(label, st)]
+            if len(row) == 2 * columns:
+                cells.append(row)
+                row = []
+        if row:
+            row += ["", ""] * (columns - len(row) // 2)
             cells.append(row)
-            row = []
-    if row:
-        row += ["", ""] * (columns - len(row) // 2)
-        cells.append(row)
-    return Table(
-        cells,
-        colWidths=[box_w, col_w - box_w] * columns,
-        style=_tight(
-            [("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("TOPPADDING", (0, 0), (0, -1), 0.5)]
-        ),
-    )
+        return Table(
+            cells,
+            colWidths=[box_w, col_w - box_w] * columns,
+            style=_tight(
+                [("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("TOPPADDING", (0, 0), (0, -1), 0.5)]
+            ),
+        )
+
+    return frozen(("choices", tuple(options), st, width, columns), make)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
 from desktop_perizinan.documents.contexts import OfficeProfile
 from desktop_perizinan.documents.dates import format_date, format_datetime
@@ -42,9 +44,21 @@ def hash_groups(value: str, size: int = 8) -> str:
     return " ".join(value[i : i + size] for i in range(0, len(value), size))
 
 
+@cache
+def _mono_style(size: float) -> Any:
+    """The anchor's fixed-width style, one object per base size: the paragraph caches of
+    ``documents._layout_base`` key on the style object, so a new style per sheet missed them."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from desktop_perizinan.documents import _layout as L
+
+    return ParagraphStyle(
+        "closing-mono", parent=L.styles(size).body, fontName=MONO, fontSize=10, leading=14
+    )
+
+
 def render_closing_sheet(ctx: ClosingSheetContext) -> bytes:
     """One page, F4 or A4 per the office profile, kop on top."""
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer, Table, TableStyle
 
@@ -55,7 +69,7 @@ def render_closing_sheet(ctx: ClosingSheetContext) -> bytes:
     m = L.LETTER_MARGINS
     width = pagesize[0] - m.left - m.right
     zone = ctx.office.time_zone
-    mono = ParagraphStyle("closing-mono", parent=st.body, fontName=MONO, fontSize=10, leading=14)
+    mono = _mono_style(10.5)
 
     story = L.kop(ctx.office, width)
     story += [

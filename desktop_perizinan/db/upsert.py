@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 
@@ -19,6 +17,15 @@ def insert_if_absent(
     session: Session, model: type[Any], values: dict[str, Any], key: list[str]
 ) -> None:
     """Insert ``values`` into ``model``'s table unless a row with the same ``key`` exists."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=key))
+    # Each dialect's ``insert`` is imported only for the database in use: the PostgreSQL
+    # package pulls in every driver module and asyncio (~30 ms at start-up on SQLite).
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+        session.execute(pg)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        lite = sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+        session.execute(lite)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.engine import Database
-from desktop_perizinan.db.models import Case, FormVersion
+from desktop_perizinan.db.models import Case, FormVersion, NumberBook
 from desktop_perizinan.db.safe_migrate import migrate_with_backup
 from desktop_perizinan.db.upsert import insert_if_absent
 from desktop_perizinan.errors import UserError
@@ -24,6 +26,21 @@ from desktop_perizinan.services import numbering
 from desktop_perizinan.workflow.calendar import WorkCalendar
 from desktop_perizinan.workflow.definition import PermitType
 from desktop_perizinan.workflow.loader import FormSet, load_forms, parse_office, parse_permit_type
+
+if TYPE_CHECKING:
+    from desktop_perizinan.services.books import BookService
+    from desktop_perizinan.services.casework import CaseWorkService
+    from desktop_perizinan.services.documents import DocumentService
+    from desktop_perizinan.services.intake import IntakeService
+    from desktop_perizinan.services.outside_numbers import OutsideNumberService
+    from desktop_perizinan.services.pdp_report import PdpReportService
+    from desktop_perizinan.services.personal_data import PersonalDataService
+    from desktop_perizinan.services.queries import CaseQueries
+    from desktop_perizinan.services.retention import RetentionService
+    from desktop_perizinan.services.settings import SettingsService
+    from desktop_perizinan.services.stages import StageService
+    from desktop_perizinan.services.user_admin import UserAdminService
+    from desktop_perizinan.services.users import UserService
 
 Clock = Callable[[], datetime]
 
@@ -46,20 +63,6 @@ class Services:
         if forms.office is None:
             problems = "; ".join(str(p) for p in forms.problems) or "berkas _kantor.toml hilang"
             raise UserError(f"Konfigurasi kantor tidak dapat dibaca: {problems}")
-        from desktop_perizinan.services.books import BookService
-        from desktop_perizinan.services.casework import CaseWorkService
-        from desktop_perizinan.services.documents import DocumentService
-        from desktop_perizinan.services.intake import IntakeService
-        from desktop_perizinan.services.outside_numbers import OutsideNumberService
-        from desktop_perizinan.services.pdp_report import PdpReportService
-        from desktop_perizinan.services.personal_data import PersonalDataService
-        from desktop_perizinan.services.queries import CaseQueries
-        from desktop_perizinan.services.retention import RetentionService
-        from desktop_perizinan.services.settings import SettingsService
-        from desktop_perizinan.services.stages import StageService
-        from desktop_perizinan.services.user_admin import UserAdminService
-        from desktop_perizinan.services.users import UserService
-
         self.db = db
         self.forms = forms
         self.office = forms.office
@@ -69,19 +72,90 @@ class Services:
         self.calendar = WorkCalendar.from_office(forms.office)
         self._definitions: dict[int, PermitType] = {}
         self._form_version_ids: dict[str, int] = {}
-        self.settings = SettingsService(self)
-        self.users = UserService(self)
-        self.user_admin = UserAdminService(self)
-        self.documents = DocumentService(self)
-        self.intake = IntakeService(self)
-        self.work = CaseWorkService(self)
-        self.queries = CaseQueries(self)
-        self.books = BookService(self)
-        self.personal_data = PersonalDataService(self)
-        self.pdp_report = PdpReportService(self)
-        self.retention = RetentionService(self)
-        self.outside_numbers = OutsideNumberService(self)
-        self.stages = StageService(self)
+
+    # ------------------------------------------------------------------ the services
+    # Each is built (and its module imported) the first time it is used: a start-up that
+    # only logs in and shows the counter never imports the PDP report, the retention sweep,
+    # the books or user administration (issue 14). Python 3.11's ``cached_property`` takes a
+    # lock, so two threads asking at once still share one instance.
+
+    @cached_property
+    def settings(self) -> SettingsService:
+        from desktop_perizinan.services.settings import SettingsService
+
+        return SettingsService(self)
+
+    @cached_property
+    def users(self) -> UserService:
+        from desktop_perizinan.services.users import UserService
+
+        return UserService(self)
+
+    @cached_property
+    def user_admin(self) -> UserAdminService:
+        from desktop_perizinan.services.user_admin import UserAdminService
+
+        return UserAdminService(self)
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        from desktop_perizinan.services.documents import DocumentService
+
+        return DocumentService(self)
+
+    @cached_property
+    def intake(self) -> IntakeService:
+        from desktop_perizinan.services.intake import IntakeService
+
+        return IntakeService(self)
+
+    @cached_property
+    def work(self) -> CaseWorkService:
+        from desktop_perizinan.services.casework import CaseWorkService
+
+        return CaseWorkService(self)
+
+    @cached_property
+    def queries(self) -> CaseQueries:
+        from desktop_perizinan.services.queries import CaseQueries
+
+        return CaseQueries(self)
+
+    @cached_property
+    def books(self) -> BookService:
+        from desktop_perizinan.services.books import BookService
+
+        return BookService(self)
+
+    @cached_property
+    def personal_data(self) -> PersonalDataService:
+        from desktop_perizinan.services.personal_data import PersonalDataService
+
+        return PersonalDataService(self)
+
+    @cached_property
+    def pdp_report(self) -> PdpReportService:
+        from desktop_perizinan.services.pdp_report import PdpReportService
+
+        return PdpReportService(self)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        from desktop_perizinan.services.retention import RetentionService
+
+        return RetentionService(self)
+
+    @cached_property
+    def outside_numbers(self) -> OutsideNumberService:
+        from desktop_perizinan.services.outside_numbers import OutsideNumberService
+
+        return OutsideNumberService(self)
+
+    @cached_property
+    def stages(self) -> StageService:
+        from desktop_perizinan.services.stages import StageService
+
+        return StageService(self)
 
     @classmethod
     def open(
@@ -121,8 +195,24 @@ class Services:
     # ------------------------------------------------------------------ configuration
 
     def sync_configuration(self) -> None:
-        """Register the books of the office and of each type, and a snapshot of each form."""
+        """Register the books of the office and of each type, and a snapshot of each form.
+
+        Read first: on a normal start nothing has changed, and a write transaction would
+        take SQLite's write lock (and a commit) on every start of every PC. Only when a book
+        or a form differs is it written, all of it in one transaction as before."""
+        books: dict[str, tuple[str, str, bool]] = {}  # the last definition of a code wins
+        for book in self.office.books.values():
+            books[book.code] = (book.title, book.pattern, book.yearly)
+        for pt in self.forms.types.values():
+            n = pt.numbering
+            books[n.book] = (n.title, n.pattern, n.yearly)
         office_text = self.office_text
+        digests = {
+            code: self._form_digest(pt, office_text) for code, pt in self.forms.types.items()
+        }
+        with self.db.reading() as session:
+            if self._configuration_in_place(session, books, digests):
+                return
         with self.db.transaction() as session:
             for book in self.office.books.values():
                 numbering.sync_book(session, book.code, book.title, book.pattern, book.yearly)
@@ -131,8 +221,38 @@ class Services:
                 numbering.sync_book(session, n.book, n.title, n.pattern, n.yearly)
                 self._form_version_ids[pt.code] = self._register_form(session, pt, office_text).id
 
+    @staticmethod
+    def _form_digest(pt: PermitType, office_text: str) -> str:
+        """A form's snapshot is the pair (its file, the office file) it was read with."""
+        return hashlib.sha256((pt.source_hash + office_text).encode()).hexdigest()
+
+    def _configuration_in_place(
+        self, session: Session, books: dict[str, tuple[str, str, bool]], digests: dict[str, str]
+    ) -> bool:
+        """Every book as configured and every form's snapshot registered? Then remember the
+        snapshots' ids, as registering them would have."""
+        stored = session.execute(
+            select(NumberBook.code, NumberBook.title, NumberBook.pattern, NumberBook.yearly).where(
+                NumberBook.code.in_(books)
+            )
+        ).all()
+        if {code: (title, pattern, yearly) for code, title, pattern, yearly in stored} != books:
+            return False
+        found = session.execute(
+            select(FormVersion.sha256, FormVersion.id).where(
+                FormVersion.sha256.in_(list(digests.values()))
+            )
+        )
+        ids = {sha256: version_id for sha256, version_id in found}
+        if not all(digest in ids for digest in digests.values()):
+            return False
+        for code, digest in digests.items():
+            self._form_version_ids[code] = ids[digest]
+            self._definitions[ids[digest]] = self.forms.types[code]
+        return True
+
     def _register_form(self, session: Session, pt: PermitType, office_text: str) -> FormVersion:
-        digest = hashlib.sha256((pt.source_hash + office_text).encode()).hexdigest()
+        digest = self._form_digest(pt, office_text)
         # Several PCs start after a form change at once: register race-free.
         insert_if_absent(
             session,

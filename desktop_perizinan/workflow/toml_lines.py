@@ -30,11 +30,20 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self._newlines: list[int] = []
         self._lines: dict[Path, int] = {}
         # Arrays of tables seen so far -> number of elements, keyed by their resolved path.
         self._table_arrays: dict[Path, int] = {}
         self._pos = 0
+        self._scanned = False
+
+    def _scan(self) -> None:
+        """Scan the text on the first question, not when the file is read: a form without
+        problems is never asked, and every start-up reads every form (issue 14)."""
+        if self._scanned:
+            return
+        self._scanned = True
+        self._newlines = [i for i, ch in enumerate(self._text) if ch == "\n"]
         # Errors are only possible on text tomllib rejects; keep whatever was recorded.
         with contextlib.suppress(IndexError, ValueError):
             self._document()
@@ -43,6 +52,7 @@ class LineIndex:
 
     def line_of(self, path: Sequence[PathPart]) -> int:
         """The line of ``path``, or of its nearest recorded ancestor; 0 when nothing is known."""
+        self._scan()
         key = tuple(path)
         while key:
             line = self._lines.get(key)
@@ -53,15 +63,18 @@ class LineIndex:
 
     def exact_line(self, path: Sequence[PathPart]) -> int | None:
         """The line of exactly ``path``, or ``None`` when it was not seen."""
+        self._scan()
         return self._lines.get(tuple(path))
 
     def next_line_after(self, line: int) -> int | None:
         """The first line after ``line`` on which something else was recorded."""
+        self._scan()
         later = [n for n in self._lines.values() if n > line]
         return min(later) if later else None
 
     @property
     def line_count(self) -> int:
+        self._scan()
         return len(self._newlines) + 1
 
     # ------------------------------------------------------------------ scanning

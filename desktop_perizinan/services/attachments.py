@@ -10,12 +10,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import Attachment, AttachmentBlob
-from desktop_perizinan.db.upsert import insert_if_absent
 from desktop_perizinan.errors import ValidationError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -111,6 +111,23 @@ def check_attachment(item: AttachmentIn, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 
 
 _INSERT_ATTACHMENT = insert(Attachment.__table__).returning(Attachment.__table__.c.id)
+_BLOB = AttachmentBlob.__table__
+_BLOB_ID = select(_BLOB.c.id).where(_BLOB.c.sha256 == bindparam("digest"))
+#: dialect name -> INSERT … ON CONFLICT (sha256) DO NOTHING, built once.
+_INSERT_BLOBS: dict[str, Any] = {}
+
+
+def _insert_blob(dialect: str) -> Any:
+    statement = _INSERT_BLOBS.get(dialect)
+    if statement is None:
+        # Only the dialect in use is imported (the PostgreSQL one pulls in its drivers).
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        statement = upsert(_BLOB).on_conflict_do_nothing(index_elements=["sha256"])
+        _INSERT_BLOBS[dialect] = statement
+    return statement
 
 
 def store_attachment(
@@ -126,11 +143,11 @@ def store_attachment(
     mime = check_attachment(item, max_bytes)
     digest = hashlib.sha256(item.data).hexdigest()
     # Stored once per content; two counters scanning the same page at once both succeed.
-    insert_if_absent(session, AttachmentBlob, {"sha256": digest, "data": item.data}, ["sha256"])
-    # Only the id: the blob itself (megabytes of scan) is not read back (issue 14).
-    blob_id = session.scalars(
-        select(AttachmentBlob.id).where(AttachmentBlob.sha256 == digest)
-    ).one()
+    # Prebuilt statements on the session's connection; only the id is read back, never the
+    # blob itself (megabytes of scan) (issue 14).
+    connection = session.connection()
+    connection.execute(_insert_blob(connection.dialect.name), {"sha256": digest, "data": item.data})
+    blob_id = connection.execute(_BLOB_ID, {"digest": digest}).scalar_one()
     attachment = Attachment(
         case_id=case_id,
         step_record_id=step_record_id,

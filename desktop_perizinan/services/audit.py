@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop_perizinan import audit_key
@@ -59,6 +59,10 @@ __all__ = [
 #: ``session.info`` key through which a caller may hand its own keyring to :func:`append`
 #: (tests, a tool signing for another PC); otherwise this PC's keyring is used.
 KEYRING_INFO = "audit_keyring"
+
+#: ``session.info`` key: (transaction, last id, last hash) of the head this transaction holds
+#: locked, so that its next entry need not lock and read the head again.
+HEAD_INFO = "audit_head_held"
 
 #: Scheme 1, under its old name (callers and old tests computed hashes with it).
 entry_hash = hash_v1
@@ -122,34 +126,24 @@ def append_many(
 ) -> list[AuditEntry]:
     """Append several entries (action, case id, detail) of one use case, in this order.
 
-    One head lock and one INSERT for all the entries, then the head moved entry by entry
-    (issue 14: intake wrote its two entries with six statements and locked the head twice).
+    One INSERT for all the entries, then the head moved entry by entry (its trigger allows
+    one step per update). The head is locked and read once per transaction: a later append
+    in the same transaction (outside a savepoint) continues from what this one wrote.
     Each entry is chained and keyed exactly as :func:`append` would have written it.
     """
     keyring = keyring_for(session)
     connection = session.connection()
-    head = connection.execute(_LOCK_HEAD).first()
+    transaction = connection.get_transaction()
+    nested = connection.in_nested_transaction()
+    known = session.info.get(HEAD_INFO)
     rows: list[dict[str, Any]] = []
-    if head is None:
-        connection.execute(insert(_HEAD).values(id=1, last_id=0, last_hash=GENESIS))
-        last_id, last_hash = 0, GENESIS
+    if known is not None and known[0] is transaction and not nested:
+        # This transaction locked the head with an earlier entry and has moved it since;
+        # nobody else can have (issue 14: intake locked and read it once per entry).
+        last_id, last_hash = known[1], known[2]
     else:
-        last_id, last_hash = head.last_id, head.last_hash
-        if head.mac is None and last_id > 0:
-            # A log of the first release: fix every column of its entries with a keyed seal.
-            seal = _entry(
-                keyring,
-                last_id,
-                last_hash,
-                None,
-                SYSTEM_USER,
-                SEAL_ACTION,
-                at,
-                None,
-                legacy_seal(session),
-            )
-            rows.append(seal)
-            last_id, last_hash = seal["id"], seal["hash"]
+        last_id, last_hash, seal = _lock_head(session, connection, keyring, at)
+        rows.extend(seal)
     for action, case_id, detail in entries:
         row = _entry(
             keyring,
@@ -180,8 +174,38 @@ def append_many(
             for row in rows
         ],
     )
+    if nested:  # a savepoint may still be rolled back: read the head again next time
+        session.info.pop(HEAD_INFO, None)
+    else:
+        session.info[HEAD_INFO] = (transaction, last_id, last_hash)
     written = [AuditEntry(**row) for row in rows]
     return written[len(written) - len(entries) :]
+
+
+def _lock_head(
+    session: Session, connection: Connection, keyring: Keyring, at: datetime
+) -> tuple[int, str, list[dict[str, Any]]]:
+    """Lock the head row (made on first use): its last id and hash, and the keyed seal of a
+    first-release log when it needs one (then the seal is the entry to chain after)."""
+    head = connection.execute(_LOCK_HEAD).first()
+    if head is None:
+        connection.execute(insert(_HEAD).values(id=1, last_id=0, last_hash=GENESIS))
+        return 0, GENESIS, []
+    if head.mac is None and head.last_id > 0:
+        # A log of the first release: fix every column of its entries with a keyed seal.
+        seal = _entry(
+            keyring,
+            head.last_id,
+            head.last_hash,
+            None,
+            SYSTEM_USER,
+            SEAL_ACTION,
+            at,
+            None,
+            legacy_seal(session),
+        )
+        return seal["id"], seal["hash"], [seal]
+    return head.last_id, head.last_hash, []
 
 
 def _entry(

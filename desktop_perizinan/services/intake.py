@@ -10,23 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy import case as sql_case
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from desktop_perizinan.db.models import Applicant, Case, RequirementCheck, StepRecord
+from desktop_perizinan.db.models import Applicant, Case, StepRecord
 from desktop_perizinan.db.upsert import insert_if_absent
 from desktop_perizinan.errors import FieldErrors, PermissionDenied, ValidationError
 from desktop_perizinan.privacy import mask_nik
 from desktop_perizinan.services import audit, numbering, settings
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.attachments import AttachmentIn, check_attachment, store_attachment
+from desktop_perizinan.services.intake_writes import (
+    INSERT_CHECKS,
+    insert_steps,
+    number_case,
+    upsert_applicant,
+)
 from desktop_perizinan.services.steps import close_step, lock_case, open_step, state_of
 from desktop_perizinan.workflow import engine
 from desktop_perizinan.workflow.definition import (
@@ -205,8 +206,8 @@ class IntakeService:
         """Take in an application; complete → registration number + resi, else klarifikasi.
 
         The settings it needs are read once, inside the transaction (one statement); the
-        counter steps are walked in memory and written in one flush; the audit entries go
-        out together at the end (issue 14: 44 statements and 11 flushes per intake before).
+        counter steps are walked in memory and the rows written with Core statements
+        (``intake_writes``; issue 14: 44 statements and 11 flushes per intake before).
         """
         now = self._s.now()
         office = self._s.office
@@ -235,7 +236,7 @@ class IntakeService:
                 created_by=actor.id,
                 search_text=search_text(applicant.name, applicant.nik),
             )
-            case.applicant = applicant  # not added yet: _insert_steps writes it
+            case.applicant = applicant  # not added yet: insert_steps writes it
             present = frozenset(
                 r.code for r in pt.requirements_for(request.renewal) if r.code in request.present
             )
@@ -247,7 +248,7 @@ class IntakeService:
             walked = self._walk_counter_steps(
                 session, actor, case, pt, present, request.note, now, record
             )
-            _insert_steps(session, case, walked.records)
+            insert_steps(session, case, walked.records)
             # One executemany instead of one INSERT … RETURNING per requirement (issue 14).
             checks = [
                 {
@@ -262,25 +263,24 @@ class IntakeService:
                 for requirement in pt.requirements_for(request.renewal)
             ]
             if checks:
-                session.connection().execute(_INSERT_CHECKS, checks)
+                session.connection().execute(INSERT_CHECKS, checks)
             for item in request.attachments:
                 store_attachment(
                     session, item, case_id=case.id, user_id=actor.id, when=now, max_bytes=limit
                 )
-            received = (
+            audit.append(
+                session,
+                actor,
                 "permohonan.terima",
-                case.id,
-                {
-                    "jenis": pt.code,
-                    # Masked: the chain cannot be changed when the data is erased (UU PDP).
-                    "nik": mask_nik(applicant.nik),
-                    "pemohon": applicant.id,
-                    "kanal": request.channel,
-                },
+                at=now,
+                case_id=case.id,
+                jenis=pt.code,
+                # Masked: the chain cannot be changed when the data is erased (UU PDP).
+                nik=mask_nik(applicant.nik),
+                pemohon=applicant.id,
+                kanal=request.channel,
             )
-            return self._finish(
-                session, actor, case, pt, present, now, request.note, walked, [received]
-            )
+            return self._finish(session, actor, case, pt, present, now, request.note, walked)
 
     def complete_return(
         self,
@@ -328,9 +328,16 @@ class IntakeService:
             )
             present = frozenset(c.code for c in case.requirement_checks if c.present)
             walked = self._walk_counter_steps(session, actor, case, pt, present, note, now, record)
-            _insert_steps(session, case, walked.records)
-            returned = ("permohonan.kelengkapan_kembali", case.id, {"dibawa": sorted(brought)})
-            return self._finish(session, actor, case, pt, present, now, note, walked, [returned])
+            insert_steps(session, case, walked.records)
+            audit.append(
+                session,
+                actor,
+                "permohonan.kelengkapan_kembali",
+                at=now,
+                case_id=case.id,
+                dibawa=sorted(brought),
+            )
+            return self._finish(session, actor, case, pt, present, now, note, walked)
 
     # ------------------------------------------------------------------ internals
 
@@ -354,7 +361,7 @@ class IntakeService:
         if session.get_bind().dialect.insert_returning:
             # Two counters may take in the same applicant at once: one upsert, race-free, that
             # locks the row and hands it back (issue 14: an insert, a locked select, a flush).
-            return _upsert_returning(session, values)
+            return upsert_applicant(session, values)
         insert_if_absent(session, Applicant, values, ["nik"])  # SQLite < 3.35
         applicant = session.scalars(
             select(Applicant).where(Applicant.nik == nik).with_for_update()
@@ -430,16 +437,20 @@ class IntakeService:
         now: datetime,
         note: str,
         walked: _Walk,
-        entries: list[tuple[str, int | None, dict[str, Any]]],
     ) -> IntakeResult:
-        """After the counter steps: the klarifikasi, or the number and the resi; then the
-        use case's audit entries (``entries`` and this one), appended together."""
+        """After the counter steps: the klarifikasi, or the number and the resi, with their
+        audit entry (the head is already locked by this use case's first entry)."""
         missing = walked.missing
         docs = self._s.documents
         if case.status == CaseStatus.WAITING_APPLICANT.value:
             version = docs.issue_klarifikasi(session, actor, case, pt, missing, note, now)
-            entries.append(
-                ("permohonan.klarifikasi", case.id, {"kurang": [r.code for r in missing]})
+            audit.append(
+                session,
+                actor,
+                "permohonan.klarifikasi",
+                at=now,
+                case_id=case.id,
+                kurang=[r.code for r in missing],
             )
             complete = False
         elif walked.steps_closed == 0 and case.reg_number is not None:
@@ -457,7 +468,7 @@ class IntakeService:
                     subject=f"Permohonan {pt.name}",
                     addressee=case.applicant.name,
                 )
-                _number_case(
+                number_case(
                     session,
                     case,
                     reg_number=entry.number,
@@ -465,10 +476,11 @@ class IntakeService:
                     due_at=self._s.calendar.add(now, _service_total(pt)),
                 )
             version = docs.issue_resi(session, actor, case, pt, now, present=present)
-            entries.append(("permohonan.resi", case.id, {"nomor": case.reg_number}))
+            audit.append(
+                session, actor, "permohonan.resi", at=now, case_id=case.id, nomor=case.reg_number
+            )
             complete = True
         session.flush()
-        audit.append_many(session, actor, entries, at=now)
         return IntakeResult(
             case_id=case.id,
             reg_number=case.reg_number,
@@ -510,125 +522,3 @@ def _newly_opened(session: Session, known: list[StepRecord]) -> StepRecord | Non
         if isinstance(obj, StepRecord) and obj.done_at is None and obj not in known:
             return obj
     return None
-
-
-#: The step row's columns as written (the id comes from the database).
-_STEP_COLUMNS = tuple(c.key for c in StepRecord.__table__.columns if c.key != "id")
-
-
-def _insert_steps(session: Session, case: Case, records: list[StepRecord]) -> None:
-    """Write the walk's step rows in one executemany, in the order they were opened.
-
-    They are taken out of the unit of work first (issue 14: the ORM sent one INSERT …
-    RETURNING per row, and no caller needs their ids or the objects afterwards).
-    """
-    rows = []
-    for record in records:
-        session.expunge(record)
-        row = {key: getattr(record, key) for key in _STEP_COLUMNS}
-        row["data"] = row["data"] if row["data"] is not None else {}
-        rows.append(row)
-    if case.id is None:
-        _insert_case(session, case)  # the case goes first: its id is in every row
-    for row in rows:
-        row["case_id"] = case.id
-    session.connection().execute(_INSERT_STEPS, rows)
-
-
-def _insert_case(session: Session, case: Case) -> None:
-    """Write a new (transient) case with one INSERT … RETURNING and make it persistent.
-
-    Issue 14: the unit of work cost more than the statement. The row comes back whole
-    (defaults included), so the object is as if loaded: its later changes (the number) go
-    out as the ORM's usual versioned UPDATE; its collections load when first read.
-    """
-    given = {key: case.__dict__[key] for key in _CASE_COLUMNS if key in case.__dict__}
-    row = session.connection().execute(_INSERT_CASE, given).one()
-    for key, value in row._mapping.items():
-        setattr(case, key, value)
-    make_transient_to_detached(case)
-    session.add(case)
-
-
-def _number_case(session: Session, case: Case, **values: Any) -> None:
-    """Write the case's number (and what goes with it) with one versioned UPDATE of our own.
-
-    What the ORM's flush would send, without the unit of work (issue 14); the object gets
-    the values as committed state, so it stays clean. ``take_number`` has flushed anything
-    else pending on the case, so its ``row_version`` is the row's.
-    """
-    version = case.row_version
-    values["row_version"] = version + 1
-    params = {f"n_{key}": value for key, value in values.items()}
-    done = session.connection().execute(
-        _NUMBER_CASE, {**params, "b_id": case.id, "b_version": version}
-    )
-    if done.rowcount != 1:
-        raise StaleDataError("permohonan berubah oleh proses lain saat diberi nomor")
-    for key, value in values.items():
-        set_committed_value(case, key, value)
-
-
-_CASE = Case.__table__
-_NUMBER_CASE = (
-    update(_CASE)
-    .where(_CASE.c.id == bindparam("b_id"), _CASE.c.row_version == bindparam("b_version"))
-    .values(
-        {
-            key: bindparam(f"n_{key}")
-            for key in ("reg_number", "search_text", "due_at", "row_version")
-        }
-    )
-)
-
-#: The case's columns a new case may give (the id comes from the database).
-_CASE_COLUMNS = tuple(c.key for c in Case.__table__.columns if c.key != "id")
-# Core statements built once and run on the session's connection: no ORM bulk path, no
-# statement construction per intake (issue 14).
-_INSERT_CASE = insert(Case.__table__).returning(*Case.__table__.c)
-_INSERT_STEPS = insert(StepRecord.__table__)
-_INSERT_CHECKS = insert(RequirementCheck.__table__)
-
-
-def _upsert_returning(session: Session, values: dict[str, Any]) -> Applicant:
-    """INSERT … ON CONFLICT (nik) DO UPDATE … RETURNING the applicant, as the ORM object.
-
-    A returning applicant keeps an address, phone or e-mail the clerk left empty; the name
-    is the one typed now; ``created_at`` stays. Run as Core on the session's connection and
-    the row adopted as a loaded object (issue 14: the ORM's returning path cost 0.5 ms more).
-    """
-    dialect = session.get_bind().dialect.name
-    stmt = _UPSERTS.get(dialect)
-    if stmt is None:
-        stmt = _UPSERTS[dialect] = _applicant_upsert(dialect)
-    row = session.connection().execute(stmt, values).one()
-    key = session.identity_key(Applicant, row.id)
-    known = session.identity_map.get(key)
-    if known is not None:  # already loaded in this session: bring it up to date
-        for column, value in row._mapping.items():
-            set_committed_value(known, column, value)
-        return known  # type: ignore[no-any-return]
-    applicant = Applicant(**row._mapping)
-    make_transient_to_detached(applicant)
-    session.add(applicant)
-    return applicant
-
-
-#: dialect name -> the upsert statement, built once (issue 14: building it cost 1 ms).
-_UPSERTS: dict[str, Any] = {}
-
-
-def _applicant_upsert(dialect: str) -> Any:
-    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    table = Applicant.__table__
-    stmt = upsert(table)
-    kept = {
-        key: sql_case(
-            (stmt.excluded[key] != "", stmt.excluded[key]), else_=func.coalesce(table.c[key], "")
-        )
-        for key in ("address", "phone", "email")
-    }
-    return stmt.on_conflict_do_update(
-        index_elements=["nik"],
-        set_={"name": stmt.excluded.name, "updated_at": stmt.excluded.updated_at, **kept},
-    ).returning(*table.c)

@@ -3,9 +3,11 @@
 Times are naive datetimes in office local time (the calendar reasons in office hours).
 Structured payloads that only the application reads (field values, step data) are JSON.
 The schema is changed only through Alembic migrations (``db/migrations``).
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: SQLAlchemy would then ``eval`` each of the
+~240 ``Mapped[...]`` strings while the classes are built, ~17 ms of every start-up (issue 14).
+Relationships name their class as a string (some are defined further down).
+"""
 
 from datetime import datetime
 from typing import Any
@@ -134,7 +136,7 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    roles: Mapped[list[UserRole]] = relationship(
+    roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
@@ -147,7 +149,7 @@ class UserRole(Base):
     __tablename__ = "user_role"
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(40), primary_key=True)
-    user: Mapped[User] = relationship(back_populates="roles")
+    user: Mapped["User"] = relationship(back_populates="roles")
 
 
 class FormVersion(Base):
@@ -203,12 +205,12 @@ class Case(Base):
 
     __mapper_args__ = {"version_id_col": row_version}
 
-    applicant: Mapped[Applicant] = relationship(lazy="joined")
-    form_version: Mapped[FormVersion] = relationship()
-    steps: Mapped[list[StepRecord]] = relationship(
+    applicant: Mapped["Applicant"] = relationship(lazy="joined")
+    form_version: Mapped["FormVersion"] = relationship()
+    steps: Mapped[list["StepRecord"]] = relationship(
         back_populates="case", order_by="StepRecord.id", cascade="all, delete-orphan"
     )
-    requirement_checks: Mapped[list[RequirementCheck]] = relationship(
+    requirement_checks: Mapped[list["RequirementCheck"]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
 
@@ -223,7 +225,7 @@ class RequirementCheck(Base):
     present: Mapped[bool] = mapped_column(Boolean, default=False)
     checked_at: Mapped[datetime] = mapped_column(DateTime)
     checked_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    case: Mapped[Case] = relationship(back_populates="requirement_checks")
+    case: Mapped["Case"] = relationship(back_populates="requirement_checks")
     __table_args__ = (UniqueConstraint("case_id", "code"),)
 
 
@@ -271,8 +273,8 @@ class StepRecord(Base):
     note: Mapped[str | None] = mapped_column(Text)
     late_minutes: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    case: Mapped[Case] = relationship(back_populates="steps")
-    done_by_user: Mapped[User | None] = relationship()
+    case: Mapped["Case"] = relationship(back_populates="steps")
+    done_by_user: Mapped["User | None"] = relationship()
 
     __table_args__ = (
         Index("ix_step_record_case", "case_id", "id"),
@@ -299,7 +301,7 @@ class Document(Base):
     numbered_at: Mapped[datetime | None] = mapped_column(DateTime)
     verification_code: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    versions: Mapped[list[DocumentVersion]] = relationship(
+    versions: Mapped[list["DocumentVersion"]] = relationship(
         back_populates="document", order_by="DocumentVersion.version"
     )
 
@@ -316,7 +318,7 @@ class DocumentVersion(Base):
     final: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    document: Mapped[Document] = relationship(back_populates="versions")
+    document: Mapped["Document"] = relationship(back_populates="versions")
     __table_args__ = (UniqueConstraint("document_id", "version"),)
 
 
@@ -331,7 +333,7 @@ class Paraf(Base):
     action: Mapped[str] = mapped_column(String(20))  # paraf, kembalikan
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime)
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped["User"] = relationship(lazy="joined")
 
 
 class NumberBook(Base):
@@ -382,7 +384,7 @@ class AgendaEntry(Base):
     recorded_at: Mapped[datetime | None] = mapped_column(DateTime)
     reserved_until: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
-    book: Mapped[NumberBook] = relationship(lazy="joined")
+    book: Mapped["NumberBook"] = relationship(lazy="joined")
     __table_args__ = (
         UniqueConstraint("book_id", "year", "seq", name="uq_agenda_entry_seq"),
         UniqueConstraint("book_id", "number", name="uq_agenda_entry_number"),

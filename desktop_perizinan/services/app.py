@@ -76,8 +76,9 @@ class Services:
     # ------------------------------------------------------------------ the services
     # Each is built (and its module imported) the first time it is used: a start-up that
     # only logs in and shows the counter never imports the PDP report, the retention sweep,
-    # the books or user administration (issue 14). Python 3.11's ``cached_property`` takes a
-    # lock, so two threads asking at once still share one instance.
+    # the books or user administration (issue 14). Each holds nothing but this object, so two
+    # threads asking at once (Python >= 3.12's ``cached_property`` has no lock) would at worst
+    # build a second, equal one.
 
     @cached_property
     def settings(self) -> SettingsService:

@@ -45,6 +45,14 @@ def test_document_render_ratio_to_the_ttf_floor() -> None:
     assert worst <= DOCUMENT_RATIO_LIMIT, worst
 
 
+def _text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
 def test_second_document_reuses_font_subsets_and_line_breaks(monkeypatch) -> None:
     """What the ratio rests on: the same characters never subset twice, a paragraph's lines
     are broken once per width, the QR symbol skips the mask search."""
@@ -54,7 +62,7 @@ def test_second_document_reuses_font_subsets_and_line_breaks(monkeypatch) -> Non
     from desktop_perizinan.documents.pdf import render
 
     ctx = samples.all_samples()["izin"]
-    render(ctx)
+    first = render(ctx)
     subsets: list[int] = []
     original = _layout_fonts.CachedSubsetFace.makeSubset
     monkeypatch.setattr(
@@ -71,9 +79,12 @@ def test_second_document_reuses_font_subsets_and_line_breaks(monkeypatch) -> Non
         return breaks(self, width)
 
     monkeypatch.setattr(Paragraph, "breakLines", counting)
-    render(ctx)
+    again = render(ctx)
     assert subsets == []
-    assert broken and max(broken.values()) == 1
+    # A repeated block is copied from its first drawing (documents._layout_frozen), so a
+    # warm process may break no line at all; none is ever broken twice, and the text is kept.
+    assert max(broken.values(), default=1) == 1
+    assert _text(again) == _text(first) and "503/" in _text(again)
     assert _layout_qr.encode("PRZ|X/1/2026|abcd").mask == _layout_qr.QR_MASK
 
 

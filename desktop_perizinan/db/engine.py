@@ -10,6 +10,9 @@ their row with ``SELECT ... FOR UPDATE``.
 from __future__ import annotations
 
 import os
+import select
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,11 +84,67 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
             pool_pre_ping=True,
             connect_args={"connect_timeout": 10, "application_name": "perizinan"},
         )
-        engine.dialect.do_ping = _ping_without_transaction  # type: ignore[method-assign]
+        engine.dialect.do_ping = _ping_unless_just_used  # type: ignore[method-assign]
+        event.listen(engine, "checkin", _note_checkin)
         return engine
     raise DatabaseError(
         f"Jenis basis data '{backend}' tidak didukung. Gunakan SQLite atau PostgreSQL."
     )
+
+
+#: A connection handed back to the pool less than this long ago is not pinged again (seconds).
+RECENTLY_USED_S = 1.0
+#: When each pooled psycopg connection was last handed back, healthy (weakly held).
+_CHECKED_IN: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
+
+
+def _note_checkin(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Remember when a connection came back idle; one that failed is pinged as before."""
+    if dbapi_connection is not None and _idle_and_ok(dbapi_connection):
+        _CHECKED_IN[dbapi_connection] = time.monotonic()
+
+
+def _idle_and_ok(dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
+    """The connection as seen from this side, without a round trip: libpq calls it open and
+    outside a transaction, and nothing waits to be read on its socket.
+
+    An idle connection is never sent anything; a server that shuts down or kills the backend
+    sends its FATAL message and closes the socket, which makes it readable at once: that case
+    gets the real ping (and the pool's reconnect) as before.
+    """
+    import psycopg
+
+    pgconn = dbapi_connection.pgconn
+    if (
+        pgconn.status != psycopg.pq.ConnStatus.OK
+        or pgconn.transaction_status != psycopg.pq.TransactionStatus.IDLE
+    ):
+        return False
+    try:
+        readable, _, _ = select.select([pgconn.socket], [], [], 0)
+    except (OSError, ValueError, psycopg.OperationalError):
+        return False
+    return not readable
+
+
+def _ping_unless_just_used(dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
+    """Pre-ping a pooled connection unless it finished a use case a moment ago.
+
+    The ping is there for a connection that sat in the pool while the server restarted or the
+    LAN dropped it: minutes, not milliseconds. A batch (signing a stack of letters, numbering,
+    the benchmarks' eight clerks) checks the same connection out again within a millisecond of
+    checking it in, and a round trip each time costs CPU and latency for nothing (issue 14).
+    A server lost inside that second still fails the next statement, which the pool reports
+    as a disconnect and replaces, and the clerk sees the usual sentence and tries again.
+    """
+    handed_back = _CHECKED_IN.pop(dbapi_connection, None)
+    if (
+        handed_back is not None
+        and time.monotonic() - handed_back < RECENTLY_USED_S
+        and _idle_and_ok(dbapi_connection)
+    ):
+        return True
+    return _ping_without_transaction(dbapi_connection)
 
 
 def _ping_without_transaction(dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
@@ -135,6 +194,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._description: str | None = None
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessions = sessionmaker(
@@ -166,7 +226,15 @@ class Database:
                 session.rollback()
 
     def describe(self) -> str:
-        """A short description for the status bar, without the password."""
+        """A short description for the status bar, without the password.
+
+        Kept after the first call: every transaction passes it to ``database_errors``, and
+        parsing the URL again each time was a tenth of a number's CPU (issue 14)."""
+        if self._description is None:
+            self._description = self._describe()
+        return self._description
+
+    def _describe(self) -> str:
         url = make_url(self.url)
         if url.get_backend_name() == "sqlite":
             return f"SQLite {url.database}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import string
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -135,10 +136,11 @@ class _KnownBook:
     yearly: bool
 
 
-#: (database URL, book code) -> the book as last read. Never trusted blindly: the statement
-#: only bumps the counter if the book still has this id, code, pattern and yearly flag, and
-#: falls back to reading the book otherwise (a pattern changed in Pengaturan, another database).
-_KNOWN_BOOKS: dict[tuple[str, str], _KnownBook] = {}
+#: engine -> book code -> the book as last read. Never trusted blindly: the statement only
+#: bumps the counter if the book still has this id, code, pattern and yearly flag, and falls
+#: back to reading the book otherwise (a pattern changed in Pengaturan). Keyed by the engine
+#: object (weakly), not its URL: rendering or hashing a URL cost 8–80 µs a number.
+_KNOWN_BOOKS: weakref.WeakKeyDictionary[object, dict[str, _KnownBook]] = weakref.WeakKeyDictionary()
 
 
 def take_number(
@@ -172,8 +174,10 @@ def take_number(
     session.flush()  # pending work of the use case goes out before the lock, not inside it
     bind = session.get_bind()
     one_statement = bind.dialect.name == "postgresql"
-    cache_key = (bind.url.render_as_string(hide_password=True), book_code)
-    known = _KNOWN_BOOKS.get(cache_key)
+    known_books = _KNOWN_BOOKS.get(bind)
+    if known_books is None:
+        known_books = _KNOWN_BOOKS.setdefault(bind, {})
+    known = known_books.get(book_code)
     book: NumberBook | None = None
     values = row = None
     if known is not None and one_statement:  # the usual case: one round trip, then COMMIT
@@ -181,7 +185,7 @@ def take_number(
     if row is None:
         book = book_by_code(session, book_code)
         known = _KnownBook(book.id, book.code, book.pattern, book.yearly)
-        _KNOWN_BOOKS[cache_key] = known
+        known_books[book_code] = known
         if one_statement:  # None again only for the book's first number of the year
             values, row = _take_known(session, known, line, when)
     if row is not None:

@@ -11,11 +11,25 @@ child prints:
 - main window: the same process continued until the main window is shown after logging in
                (the database opened and migrated-checked, the password checked, the first screen
                built), with the login sent as soon as the database is ready (no typing time):
-               "login -> main window" is therefore the honest worst case, the database's opening
-               (SQLAlchemy's import) included;
-- Masuk, database ready: a third process in which the clerk clicks Masuk one second after the
-               database is ready (what a clerk who took a second to type feels): from the click
-               to the main window shown. The issue-14 goal of 350 ms is compared with this one.
+               "login -> main window" is therefore the worst case, the database's opening
+               (SQLAlchemy's import) all counted after the click, as if the clerk had pressed
+               Enter the instant the dialog appeared. No person can; it is printed as the bound.
+- typed      : a third process in which a clerk types with real key events (``QTest.keyClick``
+               on the dialog's own line edits, each delivered to the widget like the key of a
+               keyboard) from the moment the dialog is shown: the user name unless the dialog
+               remembers it (it does: ``login/last_user``, the name only, never a password; a
+               counter PC is used by the same clerk every day, so the figure is for the everyday
+               start, which types least), Tab, the password ``rahasia123`` and Enter, one key
+               every :data:`KEY_MS` ms, whether or not the dialog has kept up (a person does not
+               wait for the echo). 100 ms per key is a fast typist's pace: ~120 words a minute
+               at five characters a word; in the 136-million-keystroke study of Dhakal et al.
+               (CHI 2018, 168,000 typists) the mean was 52 words a minute, ~240 ms between keys,
+               and the fastest typists were near 120. The figure is Enter -> main window shown,
+               with the database still opening at Enter if it is not done (counted then, as the
+               clerk feels it). The issue-14 goal of 350 ms is compared with this one.
+               The same run reports the worst key echo: from the moment a key is due (or sent,
+               if the timer fired early) to the next paint of its line edit. The worker opening
+               the database holds the GIL in turns with the GUI thread, so a key can wait.
 
 Beside each wall-clock figure the child's CPU time (``time.process_time``, all its threads)
 is printed: on a shared, loaded machine it moves far less than the wall clock.
@@ -24,7 +38,8 @@ Figures are medians (and p95) over N runs, floor and ours interleaved so that a 
 hits both (after one unmeasured warm-up that also writes the bytecode caches, as an
 installed application has them); the best-of-N ratio is printed too, because on a shared two-core machine the
 median of a 100 ms process swings by half its value from one minute to the next. Targets (issue
-14): login / floor <= 1.25, Masuk -> main window (database ready) <= 350 ms. The child also
+14): login / floor <= 1.25, Enter -> main window (typed) <= 350 ms; a key echo within
+:data:`ECHO_GOAL_S`. The child also
 reports which heavy libraries were imported by the time the main window is up: reportlab,
 openpyxl and pyhanko must not be. The load average is printed before and after.
 """
@@ -45,8 +60,10 @@ from _common import ROOT, machine_line, median, ms, p95  # first: puts the check
 #: Issue 14: login dialog usable / bare QMainWindow, and login -> main window (seconds).
 LOGIN_GOAL = 1.25
 MAIN_GOAL_S = 0.350
-#: Milliseconds between "database ready" and the Masuk click in the typed run.
-TYPING_MS = 1000
+#: Milliseconds between two keys of the typing clerk (a fast typist; see the docstring).
+KEY_MS = 100
+#: A key's echo later than this is felt as lag (the brief of issue 14's start-up work).
+ECHO_GOAL_S = 0.050
 HEAVY = ("reportlab", "openpyxl", "pyhanko", "pypdf", "segno", "psycopg", "pydantic")
 
 FLOOR = textwrap.dedent(
@@ -71,7 +88,6 @@ OURS = textwrap.dedent(
     from desktop_perizinan.ui.launch import Startup, create_application
 
     url, forms, HEAVY = sys.argv[1], Path(sys.argv[2]), sys.argv[3].split(",")
-    typing_ms = int(sys.argv[4])  # < 0: log in the moment the database is ready
     app = create_application()
     startup = Startup(url, forms)
     startup.login.show()
@@ -87,12 +103,7 @@ OURS = textwrap.dedent(
         startup.login.try_login()
 
     def ready():
-        if typing_ms < 0:
-            log_in()
-        else:
-            from PySide6.QtCore import QTimer
-
-            QTimer.singleShot(typing_ms, log_in)
+        log_in()
 
     def entered(window):
         app.processEvents()
@@ -113,11 +124,100 @@ OURS = textwrap.dedent(
     """
 )
 
+TYPED = textwrap.dedent(
+    """
+    import sys
+    import time
+    from pathlib import Path
+
+    # QtTest and QEvent's type enum before the dialog. Not ``Qt`` itself: the app builds that
+    # namespace while the clerk types (importing the main window), and building it here first
+    # would take that work off the start-up being measured. QTest's first key does build it (the default of its
+    # modifier argument; ~30-90 ms on the GUI thread, the same work moved, not added), so
+    # the first key's echo is the bench's own and is printed apart from the others'.
+    # Characters as QTest's char overload takes them: "\\t" is Tab, "\\r" Return.
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtTest import QTest
+    from desktop_perizinan.ui.launch import Startup, create_application
+
+    url, forms, HEAVY = sys.argv[1], Path(sys.argv[2]), sys.argv[3].split(",")
+    key_s = int(sys.argv[4]) / 1000
+    user, password = "loket", "rahasia123"
+    PAINT = QEvent.Type.Paint
+    app = create_application()
+    startup = Startup(url, forms)
+    dialog = startup.login
+    dialog.show()
+    app.processEvents()
+    shown = time.perf_counter()
+    print("login", flush=True)
+
+    keys = []  # (line edit, character): what a person presses, in order
+    if dialog.username.text() != user:
+        keys += [(dialog.username, c) for c in user] + [(dialog.username, "\\t")]
+    keys += [(dialog.password, c) for c in password] + [(dialog.password, "\\r")]
+    print(f"keys {len(keys)}", flush=True)
+    pending = []  # (line edit, when the key happened, its index) not painted yet
+    echo = {}  # key index -> seconds from the key to its paint
+
+
+    class Echo(QObject):
+        def eventFilter(self, watched, event):
+            if pending and event.type() == PAINT:
+                now = time.perf_counter()
+                for item in [p for p in pending if p[0] is watched]:
+                    echo[item[2]] = now - item[1]
+                    pending.remove(item)
+            return False
+
+
+    echo_filter = Echo()
+    for field in (dialog.username, dialog.password):
+        field.installEventFilter(echo_filter)
+
+
+    def press(k):
+        widget, char = keys[k]
+        # The key happened when it was due; a timer that fired early: when it fired.
+        happened = min(shown + (k + 1) * key_s, time.perf_counter())
+        if char == "\\r":
+            print("click", flush=True)
+            print(f"cpu_click {time.process_time()}", flush=True)
+            print(f"ready_at_enter {int(startup.services is not None)}", flush=True)
+            QTest.keyClick(widget, char)
+            return
+        if char != "\\t":
+            pending.append((widget, happened, k))
+        QTest.keyClick(widget, char)
+        due = shown + (k + 2) * key_s
+        QTimer.singleShot(max(0, round((due - time.perf_counter()) * 1000)), lambda: press(k + 1))
+
+
+    def entered(window):
+        app.processEvents()
+        print("main", flush=True)
+        print(f"cpu_main {time.process_time()}", flush=True)
+        later = [seconds for k, seconds in echo.items() if k > 0]
+        print(f"echo_first {echo.get(0, 0.0)}", flush=True)
+        print(f"echo_worst {max(later) if later else 0.0}", flush=True)
+        print("heavy " + ",".join(sorted(m for m in HEAVY if m in sys.modules)), flush=True)
+        app.quit()
+
+
+    startup.failed.connect(lambda text: (print("failed " + text, flush=True), app.quit()))
+    startup.entered.connect(entered)
+    QTimer.singleShot(round(key_s * 1000), lambda: press(0))
+    app.exec()
+    startup.close()
+    """
+)
+
 
 def child_env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["XDG_CONFIG_HOME"] = str(tmp / "config")  # QSettings: never the user's own
+    env["PERIZINAN_BACKUP_DIR"] = str(tmp / "backups")  # the backup on closing: not the user's
     runtime = tmp / "runtime"
     runtime.mkdir(mode=0o700, exist_ok=True)
     env["XDG_RUNTIME_DIR"] = str(runtime)
@@ -195,26 +295,38 @@ def main() -> int:
         ours_args = [url, str(DEFAULT_FORMS_DIR), ",".join(HEAVY)]
         # One warm-up of each: the OS file cache, .pyc files; not counted.
         timed(FLOOR, [], ["shown"], env)
-        timed(OURS, [*ours_args, "-1"], marks, env)
+        timed(OURS, ours_args, marks, env)
+        # The clerk of this PC logged in before: the dialog remembers the name (as the
+        # warm-up's login has just stored it), so the typed run types the password only.
+        settings = tmp / "config" / "DPMPTSP" / "Perizinan.conf"
+        if "last_user=loket" not in settings.read_text(encoding="utf-8"):
+            raise SystemExit(f"the login did not remember the user name in {settings}")
         floor: list[float] = []
         login: list[float] = []
         main_window: list[float] = []
-        typed: list[float] = []  # Masuk -> main window, the database ready for a second
+        typed: list[float] = []  # Enter -> main window, the clerk typing from the first paint
+        echo: list[float] = []  # the worst key echo of each typed run, but the first key's
+        echo_first: list[float] = []  # the first key's: QTest builds Qt's namespace then
+        ready_at_enter = 0  # typed runs in which the database was open when Enter was pressed
         cpu: dict[str, list[float]] = {"floor": [], "login": [], "after": [], "typed": []}
         heavy: set[str] = set()
         for _ in range(args.runs):
             bare = timed(FLOOR, [], ["shown"], env)
             floor.append(num(bare, "shown"))
             cpu["floor"].append(num(bare, "cpu_shown"))
-            ours = timed(OURS, [*ours_args, "-1"], marks, env)
+            ours = timed(OURS, ours_args, marks, env)
             login.append(num(ours, "login"))
             main_window.append(num(ours, "main"))
             cpu["login"].append(num(ours, "cpu_login"))
             cpu["after"].append(num(ours, "cpu_main") - num(ours, "cpu_login"))
-            late = timed(OURS, [*ours_args, str(TYPING_MS)], marks, env)
-            typed.append(num(late, "main") - num(late, "click"))
-            cpu["typed"].append(num(late, "cpu_main") - num(late, "cpu_click"))
-            for child in (ours, late):
+            clerk = timed(TYPED, [*ours_args, str(KEY_MS)], marks, env)
+            typed.append(num(clerk, "main") - num(clerk, "click"))
+            cpu["typed"].append(num(clerk, "cpu_main") - num(clerk, "cpu_click"))
+            echo.append(num(clerk, "echo_worst"))
+            echo_first.append(num(clerk, "echo_first"))
+            ready_at_enter += int(num(clerk, "ready_at_enter"))
+            keys = int(num(clerk, "keys"))
+            for child in (ours, clerk):
                 heavy |= set(filter(None, str(child.get("heavy", "")).split(",")))
 
     floor_median = median(floor)
@@ -239,17 +351,26 @@ def main() -> int:
     print(f"  heavy libraries imported by the main window: {', '.join(sorted(heavy)) or 'none'}")
     after_login = [m - lg for m, lg in zip(main_window, login, strict=True)]
     print(
-        f"  {'login -> main window':<26} median {ms(median(after_login)):>10}"
-        f"  p95 {ms(p95(after_login)):>10}  (issue 14 goal <= {ms(MAIN_GOAL_S)})"
-    )
-    print(
-        f"    (no typing time: the database's opening on the worker, SQLAlchemy's import"
-        f" included; CPU median {ms(median(cpu['after']))})"
-    )
-    print(
-        f"  {'Masuk -> main window':<26} median {ms(median(typed)):>10}"
+        f"  {'Enter -> main window':<26} median {ms(median(typed)):>10}"
         f"  p95 {ms(p95(typed)):>10}  CPU median {ms(median(cpu['typed']))}"
-        f"  (database ready {TYPING_MS} ms before the click; issue 14 goal <= {ms(MAIN_GOAL_S)})"
+        f"  (typed: {keys} keys, {KEY_MS} ms each, from the first paint; the database open at"
+        f" Enter in {ready_at_enter} of {args.runs} runs; issue 14 goal <= {ms(MAIN_GOAL_S)})"
+    )
+    print(
+        f"  {'worst key echo while typing':<26} median {ms(median(echo)):>10}"
+        f"  worst {ms(max(echo)):>10}  (due -> painted; goal <= {ms(ECHO_GOAL_S)})"
+    )
+    print(
+        f"    (the first key apart, median {ms(median(echo_first))}: QTest's first key builds"
+        " Qt's enum namespace on the GUI thread, work the app does on the worker)"
+    )
+    print(
+        f"  {'login -> main window':<26} median {ms(median(after_login)):>10}"
+        f"  p95 {ms(p95(after_login)):>10}  CPU median {ms(median(cpu['after']))}"
+    )
+    print(
+        "    (worst case, no typing time at all: Enter the instant the dialog is shown, the"
+        " database's whole opening on the worker, SQLAlchemy's import included)"
     )
     best = min(login) / min(floor)
     print(f"  best-of-{args.runs} login/floor: {best:.2f} (less sensitive to a busy machine)")
@@ -263,9 +384,13 @@ def main() -> int:
     print(f"  target login/floor <= {LOGIN_GOAL}: {ratio:.2f} {verdict}")
     verdict = "OK" if median(typed) <= MAIN_GOAL_S else "ABOVE TARGET"
     print(
-        f"  target login -> main window <= {ms(MAIN_GOAL_S)}, compared with Masuk -> main window"
-        f" (database ready): {ms(median(typed))} {verdict}; with no typing time:"
+        f"  target login -> main window <= {ms(MAIN_GOAL_S)}, compared with Enter -> main window"
+        f" (typed): {ms(median(typed))} {verdict}; with no typing time (worst case):"
         f" {ms(median(after_login))}"
+    )
+    verdict = "OK" if median(echo) <= ECHO_GOAL_S else "ABOVE TARGET"
+    print(
+        f"  target key echo <= {ms(ECHO_GOAL_S)}: worst per run, median {ms(median(echo))} {verdict}"
     )
     bad = {"reportlab", "openpyxl", "pyhanko"} & heavy
     if bad:

@@ -6,8 +6,9 @@ Order of events, chosen so the window appears at once and never hangs:
 2. The login dialog is shown straight away while the database is opened (and migrated) on a
    worker thread; a clerk who types fast is logged in as soon as it is ready. Nothing before
    its first paint builds Qt's enum namespace or a QStyle in Python (see ``ui.login``); once
-   the database is ready, the main window and the last user's first screen are imported
-   while the clerk types, so that Masuk only checks the password and builds the window.
+   the database is ready, the main window and the last user's first screen are imported on
+   a worker while the clerk types (a key never waits for an import), so that Masuk only
+   checks the password and builds the window.
 3. A PC never set up (or an empty database) gets the setup wizard of ``ui.wizard`` (database,
    office, first administrator) when this build has it, else a small first-administrator
    dialog; then the login.
@@ -220,6 +221,16 @@ def _warm_up(services: Services, last: _LastVisit) -> str:
 WINDOW_MODULE = "desktop_perizinan.ui.app_window"
 
 
+def _import_quietly(modules: list[str]) -> None:
+    """On the worker: import ahead of need; a module that fails is left for its real use to
+    report (building the window imports it again and shows the error)."""
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception:
+            return
+
+
 class Startup(QObject):
     """Login while the services open; the setup wizard (or the first administrator) on an
     empty database; then the main window.
@@ -252,6 +263,7 @@ class Startup(QObject):
         self.login.accepted.connect(self._logged_in)
         self.first_admin: FirstAdminDialog | None = None
         self.task: Task | None = None
+        self.warm_up: Task | None = None  # the window's modules imported while the clerk types
         # Open the database once the login dialog is on screen: importing SQLAlchemy on the
         # worker competes with the GUI thread for the interpreter, and the clerk should see
         # the dialog first (the database takes a second; typing the password takes longer).
@@ -318,20 +330,26 @@ class Startup(QObject):
 
     def _warm_up_window(self, modules: list[str]) -> None:
         """While the clerk types, import the main window and the screen it will most likely
-        show first, one module per turn of the event loop (a keystroke waits at most one
-        import), then build ``QStyle``'s Python type (every ``set_role`` needs it). Once the
-        window exists, or the dialog is gone, there is nothing left to gain."""
+        show first, on a worker: there an import takes the interpreter in turns with the GUI
+        thread (one switch interval, 5 ms), so each key is echoed at once, where the same
+        imports on the GUI thread held a key for their whole length (the counter screen
+        alone: 75-125 ms). Importing defines classes only (no module of ``ui`` makes a widget
+        or a pixmap at import), and the import lock makes a Masuk meanwhile wait for the
+        module, not see half of it. Then, on the GUI thread, build ``QStyle``'s Python type
+        (every ``set_role`` needs it; ``style()`` asks a widget). Once the window exists, or
+        the dialog is gone, there is nothing left to gain."""
         if self.window is not None or not self.login.isVisible():
             return
-        modules = [m for m in modules if m and m not in sys.modules]
-        if not modules:
+        wanted = [m for m in modules if m and m not in sys.modules]
+        self.warm_up = run_in_background(
+            lambda: _import_quietly(wanted),
+            on_success=lambda _: self._warm_up_style(),
+            on_failure=lambda _: None,  # only a head start: building the window reports it
+        )
+
+    def _warm_up_style(self) -> None:
+        if self.window is None and self.login.isVisible():
             self.login.style()
-            return
-        try:
-            importlib.import_module(modules[0])
-        except Exception:  # only a head start: building the window reports the problem
-            return
-        QTimer.singleShot(0, lambda: self._warm_up_window(modules[1:]))
 
     def _failed(self, exc: BaseException) -> None:
         self.problem = describe_failure(exc)

@@ -19,6 +19,7 @@ from desktop_perizinan import __version__
 from desktop_perizinan.documents._layout_base import DRAFT_RED, Margins
 from desktop_perizinan.documents._layout_fonts import FONT, FONT_BOLD, register_fonts
 from desktop_perizinan.documents._layout_frozen import Drawn, canvas_state, record, replay
+from desktop_perizinan.documents._layout_save import use_fast_save
 
 # -------------------------------------------------------------------------------- the builder
 
@@ -30,7 +31,12 @@ PAGE_ZLIB_LEVEL = 1
 
 
 class _Canvas(Canvas):
-    """reportlab's canvas, with page content deflated at :data:`PAGE_ZLIB_LEVEL`."""
+    """reportlab's canvas, with page content deflated at :data:`PAGE_ZLIB_LEVEL` and the
+    document's objects formatted by ``_layout_save`` (the same bytes in a fifth of the time)."""
+
+    def save(self) -> None:
+        use_fast_save(self._doc)
+        super().save()
 
     def showPage(self) -> None:
         super().showPage()

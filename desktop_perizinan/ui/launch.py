@@ -66,43 +66,51 @@ def display_problem(
     return NO_DISPLAY
 
 
-class _NoneReserve(QObject):
-    """Keeps spare references to ``None`` and tops them up (see :func:`protect_none`)."""
+class _Reserve(QObject):
+    """Keeps spare references to objects PySide6 under-counts, topped up every few seconds
+    (see :func:`protect_none`)."""
 
     SPARE = 200_000
 
-    def __init__(self) -> None:
+    def __init__(self, kept: tuple[object, ...]) -> None:
         super().__init__()
-        self.spare: list[None] = [None] * self.SPARE
-        self.floor = sys.getrefcount(None) - self.SPARE // 2
+        self.spare: dict[int, list[object]] = {id(obj): [obj] * self.SPARE for obj in kept}
+        self.level = {id(obj): sys.getrefcount(obj) for obj in kept}
+        self.kept = kept
         self.timer = QTimer(self)
         self.timer.setInterval(5_000)
         self.timer.timeout.connect(self.top_up)
         self.timer.start()
 
     def top_up(self) -> None:
-        missing = self.floor + self.SPARE // 2 - sys.getrefcount(None)
-        if missing > 0:
-            self.spare.extend([None] * missing)
+        """Give back what was dropped since the last time (nothing if counts went up)."""
+        for obj in self.kept:
+            missing = self.level[id(obj)] - sys.getrefcount(obj)
+            if missing > 0:
+                self.spare[id(obj)].extend([obj] * missing)
 
 
-_none_reserve: _NoneReserve | None = None
+_reserve: _Reserve | None = None
 
 
 def protect_none() -> None:
-    """Work around a PySide6 6.12 bug that can abort the process on Python 3.11.
+    """Work around two PySide6 6.12 bugs that can abort the process on Python 3.11.
 
     Converting an empty QVariant to Python (``QComboBox.itemData`` of an item whose data is
     None, ``QModelIndex.data`` for a role the model does not answer, ``QObject.property`` of an
-    unset property, ...) returns ``None`` without taking a reference. Each call drops one; once
-    ``None``'s count reaches zero CPython aborts ("none_dealloc: deallocating None"). From
-    Python 3.12 on ``None`` is immortal and the bug is harmless. Here a reserve of references
-    is held and topped up every few seconds, so a day at the counter cannot exhaust it. Call
-    once, after the QApplication exists.
+    unset property, ...) returns ``None`` without taking a reference, and every
+    ``Signal.emit()`` called from Python drops one reference to ``True`` (connected or not,
+    whatever its arguments; ``False`` and ``None`` are untouched by it:
+    ``tests/ui/test_launch_refcounts.py``). Once the count of ``None`` or ``True`` reaches zero
+    CPython aborts ("none_dealloc" / "bool_dealloc: deallocating True or False"); ``True``
+    has only hundreds to a few thousand references, so a day of background tasks (three
+    emits each) would get there. From Python 3.12 on both are immortal and the bugs are
+    harmless. Here a reserve of references to each is held and topped up every few seconds,
+    so a day at the counter cannot exhaust it. Call once, after the QApplication exists.
     """
-    global _none_reserve
-    if sys.version_info < (3, 12) and _none_reserve is None:
-        _none_reserve = _NoneReserve()
+    global _reserve
+    if sys.version_info < (3, 12) and _reserve is None:
+        _reserve = _Reserve((None, True))
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:

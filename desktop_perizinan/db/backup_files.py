@@ -263,15 +263,11 @@ def _sqlite_failure(exc: sqlite3.Error, path: Path, what: str) -> BackupError:
 
 
 def _revision_known(revision: str) -> bool:
-    from alembic.script import ScriptDirectory
+    """One of this app's migrations, read from their files as text (``migrate.revisions``):
+    the backup taken when the app closes must not import Alembic (~220 ms) to ask."""
+    from desktop_perizinan.db.migrate import revisions
 
-    from desktop_perizinan.db.migrate import alembic_config
-
-    try:
-        ScriptDirectory.from_config(alembic_config()).get_revision(revision)
-    except Exception:
-        return False
-    return True
+    return revision in revisions()
 
 
 def list_backups(directory: Path | None = None) -> list[BackupEntry]:

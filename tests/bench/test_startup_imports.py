@@ -75,13 +75,20 @@ startup.ready.connect(click)
 startup.entered.connect(entered)
 startup.failed.connect(lambda text: (found.setdefault("failed", text), app.quit()))
 app.exec()
-startup.close()
+startup.close()  # the backup on closing: the login changed the audit log, so one is made
+found["alembic_after_close"] = sorted(m for m in sys.modules if m.split(".")[0] == "alembic")[:3]
+found["backups"] = len(list(Path(sys.argv[4]).glob("*.json")))
 print(json.dumps(found), flush=True)
 """
 
 
 def _run(code: str, args: list[str], tmp_path: Path) -> dict[str, object]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        PERIZINAN_BACKUP_DIR=str(tmp_path / "backups"),  # closing backs up: never the user's
+    )
     out = subprocess.run(
         [sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True,
         text=True, timeout=300, check=True,
@@ -105,6 +112,7 @@ def test_login_dialog_paints_before_qt_namespace_style_and_the_database(tmp_path
 
 
 def test_main_window_is_warmed_while_typing_and_imports_nothing_heavy(tmp_path: Path) -> None:
+    """And closing, which backs up what the login changed, does not import Alembic either."""
     from desktop_perizinan.services.app import Services
     from desktop_perizinan.services.demo import create_demo_users
 
@@ -118,8 +126,13 @@ def test_main_window_is_warmed_while_typing_and_imports_nothing_heavy(tmp_path: 
     # A PC where 'loket' logged in last: the warm-up knows which screen comes first.
     (env_config / "DPMPTSP").mkdir(parents=True)
     (env_config / "DPMPTSP" / "Perizinan.conf").write_text("[login]\nlast_user=loket\n")
-    found = _run(TYPED_LOGIN, [url, str(FORMS), ",".join(HEAVY)], tmp_path)
+    found = _run(
+        TYPED_LOGIN, [url, str(FORMS), ",".join(HEAVY), str(tmp_path / "backups")], tmp_path
+    )
     assert found.get("failed") is None
     assert found["warmed_before_click"] is True
     assert found["screen"] == "LoketScreen"
     assert found["heavy"] == []
+    # Closing takes the automatic backup (and verifies it) without Alembic: no migration.
+    assert found["backups"] == 1
+    assert found["alembic_after_close"] == []

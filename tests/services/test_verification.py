@@ -86,7 +86,9 @@ def test_a_pdf_changed_by_one_byte_fails_and_says_it_was_changed(services, issue
 def test_a_changed_payload_in_the_metadata_is_caught_by_the_qr(services, issued, change):
     _id, _number, final = issued
     payload = _payload(final)
-    altered = payload[:-1] + "0" if change == "last-digit" else payload.replace("|", "}", 1)
+    # The last character changed to another (a code that already ends in "0" gets a "1").
+    other = "1" if payload.endswith("0") else "0"
+    altered = payload[:-1] + other if change == "last-digit" else payload.replace("|", "}", 1)
     forged = final.replace(payload.encode(), altered.encode(), 1)
     assert forged != final
     result = verify_pdf(services, forged)

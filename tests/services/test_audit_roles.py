@@ -3,32 +3,17 @@ the server refuses everything else — tested through the application's own conn
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from desktop_perizinan.db.roles import Roles, set_up_roles
+from desktop_perizinan.db.roles import Roles
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.demo import create_demo_users
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
-
-
-@pytest.fixture
-def roles(pg_server_url: str, pg_admin) -> Iterator[Roles]:
-    name = f"izin_{uuid.uuid4().hex[:10]}"
-    made = set_up_roles(pg_server_url, name, owner_password="Pemilik-2026")
-    try:
-        yield made
-    finally:
-        with pg_admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            for role in (made.app, made.owner):
-                connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
 
 
 def test_the_app_role_works_but_cannot_rewrite_the_audit(roles: Roles) -> None:

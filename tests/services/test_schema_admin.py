@@ -5,40 +5,25 @@ the audit log. The owner's password goes through the environment, never the comm
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from desktop_perizinan.cli import main
 from desktop_perizinan.db.engine import make_engine
 from desktop_perizinan.db.migrate import alembic_config, head_revision
-from desktop_perizinan.db.roles import Roles, set_up_roles
+from desktop_perizinan.db.roles import Roles
 from desktop_perizinan.errors import DatabaseError, ValidationError
 from desktop_perizinan.services.app import Services
 from desktop_perizinan.services.demo import create_demo_users
 from desktop_perizinan.services.schema_admin import schema_state, upgrade_as_owner
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
-OWNER_PASSWORD = "Pemilik-2026"
 PREVIOUS = "0007"
-
-
-@pytest.fixture
-def roles(pg_server_url: str, pg_admin) -> Iterator[Roles]:
-    name = f"izin_{uuid.uuid4().hex[:10]}"
-    made = set_up_roles(pg_server_url, name, owner_password=OWNER_PASSWORD)
-    try:
-        yield made
-    finally:
-        with pg_admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            for role in (made.app, made.owner):
-                connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
 
 
 def _downgrade_as_owner(owner_url: str) -> None:
@@ -85,13 +70,15 @@ def test_db_perbarui_migrates_as_the_owner_and_the_pcs_work_again(
     assert main(["db", "status", "--db", older.app_url]) == 1
     assert f"revisi {PREVIOUS}" in capsys.readouterr().out
 
-    monkeypatch.setenv("PERIZINAN_DB_OWNER_PASSWORD", OWNER_PASSWORD)
+    owner_password = make_url(older.owner_url).password
+    assert owner_password
+    monkeypatch.setenv("PERIZINAN_DB_OWNER_PASSWORD", owner_password)
     code = main(["db", "perbarui", "--db", older.app_url, "--cadangan", str(backups)])
     out = capsys.readouterr().out
     assert code == 0, out
     assert f"dari revisi {PREVIOUS} ke {head_revision()}" in out
     assert f"Hak peran aplikasi {older.app} diperbarui" in out
-    assert OWNER_PASSWORD not in out
+    assert owner_password not in out
     assert any(backups.iterdir())  # the verified backup before the migration
 
     assert main(["db", "status", "--db", older.app_url]) == 0

@@ -343,21 +343,40 @@ class Startup(QObject):
         imports on the GUI thread held a key for their whole length (the counter screen
         alone: 75-125 ms). Importing defines classes only (no module of ``ui`` makes a widget
         or a pixmap at import), and the import lock makes a Masuk meanwhile wait for the
-        module, not see half of it. Then, on the GUI thread, build ``QStyle``'s Python type
-        (every ``set_role`` needs it; ``style()`` asks a widget). Once the window exists, or
-        the dialog is gone, there is nothing left to gain."""
+        module, not see half of it. Then, on the GUI thread and one per turn of the event
+        loop, the two Python-side costs the first window would pay (see
+        :meth:`_warm_up_widgets`). Once the window exists, or the dialog is gone, there is
+        nothing left to gain."""
         if self.window is not None or not self.login.isVisible():
             return
         wanted = [m for m in modules if m and m not in sys.modules]
         self.warm_up = run_in_background(
             lambda: _import_quietly(wanted),
-            on_success=lambda _: self._warm_up_style(),
+            on_success=lambda _: self._warm_up_widgets(["style", "viewport"]),
             on_failure=lambda _: None,  # only a head start: building the window reports it
         )
 
-    def _warm_up_style(self) -> None:
-        if self.window is None and self.login.isVisible():
+    def _warm_up_widgets(self, steps: list[str]) -> None:
+        """Build, while the clerk types, what PySide6 builds on first use, one step per turn
+        of the event loop (12-20 ms each, so a key waits at most that):
+
+        - ``style``: ``QStyle``'s Python type (every ``set_role`` needs it; ``style()`` asks
+          a widget, so the GUI thread);
+        - ``viewport``: the first Python object for a widget made by Qt itself (a table's
+          viewport, which the first screen's tables ask for) makes shiboken find its class
+          among every widget class, building each with its enums (~50 of them); a throwaway
+          scroll area's viewport pays that here instead of inside the first window."""
+        if not steps or self.window is not None or not self.login.isVisible():
+            return
+        if steps[0] == "style":
             self.login.style()
+        else:
+            from PySide6.QtWidgets import QScrollArea
+
+            area = QScrollArea()
+            area.viewport()
+            area.deleteLater()
+        QTimer.singleShot(0, lambda: self._warm_up_widgets(steps[1:]))
 
     def _failed(self, exc: BaseException) -> None:
         self.problem = describe_failure(exc)

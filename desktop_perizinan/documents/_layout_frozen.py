@@ -138,6 +138,9 @@ class _Spacing:
     h_align: str
 
 
+#: A block's drawing seen once at this width and state (recorded when it is seen again).
+_SEEN = 0
+
 #: Per block key: spacing, layouts per available width, drawings per (width, canvas state).
 #: Bounded, oldest dropped (an office has a handful of kops and a few dozen permit types).
 _frozen: OrderedDict[Hashable, dict[Hashable, Any]] = OrderedDict()
@@ -218,9 +221,13 @@ class Frozen(Flowable):
         def draw_inner() -> None:
             inner._drawOn(canv)  # this block's drawOn has placed the origin already
 
-        if drawn is None:
+        if drawn is _SEEN:
             self._cache[key] = record(canv, draw_inner) or False
         else:
+            if drawn is None:
+                # recorded the second time, as paragraphs are: a block with a name in its key
+                # that is printed once (a team with a new member) costs no recording
+                self._cache[key] = _SEEN
             draw_inner()
 
 

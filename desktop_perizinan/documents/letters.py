@@ -19,6 +19,7 @@ from desktop_perizinan.documents.contexts import (
     LetterKind,
     OfficeProfile,
     SkrdContext,
+    TeamMember,
 )
 from desktop_perizinan.documents.dates import format_date
 from desktop_perizinan.documents.terbilang import format_rupiah
@@ -251,7 +252,6 @@ def render_letter(ctx: LetterContext) -> bytes:
 def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
     """Berita acara peninjauan lapangan, signed by every member of the technical team."""
     st = L.styles(BODY_SIZE)
-    cell = L.styles(BODY_SIZE - 0.5)
     pagesize, width = _page(ctx.office)
     story: list[Flowable] = L.kop(ctx.office, width)
     story += [
@@ -297,26 +297,46 @@ def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
         ),
         Spacer(1, 5 * mm),
     ]
-    place = ctx.place or ctx.office.city
-    head = Table(
-        [
-            [
-                "",
-                [
-                    L.para(f"{place}, {format_date(ctx.date)}", st.body),
-                    L.para("Tim Teknis,", st.body),
-                ],
-            ]
-        ],
-        colWidths=[width - SIGN_WIDTH, SIGN_WIDTH],
-        style=L.tight_style(),
+    when = f"{ctx.place or ctx.office.city}, {format_date(ctx.date)}"
+    # the same on every report of the day, and the same team signs many: laid out and drawn
+    # once (_layout_frozen)
+    head = L.frozen(
+        ("berita-acara-head", when, width, BODY_SIZE),
+        lambda: Table(
+            [["", [L.para(when, st.body), L.para("Tim Teknis,", st.body)]]],
+            colWidths=[width - SIGN_WIDTH, SIGN_WIDTH],
+            style=L.tight_style(),
+        ),
     )
+    team = L.frozen(
+        ("berita-acara-team", ctx.team, width, BODY_SIZE), lambda: _team_table(ctx.team, width)
+    )
+    story.append(KeepTogether([head, Spacer(1, 3 * mm), team]))
+    if ctx.is_final and ctx.qr_payload and ctx.number:
+        story += [
+            Spacer(1, 6 * mm),
+            L.qr_block(ctx.qr_payload, ctx.number, st, width * 0.6, 26 * mm),
+        ]
+    title = "Berita acara peninjauan lapangan" + (f" {ctx.number}" if ctx.number else "")
+    return L.build_pdf(
+        story,
+        pagesize,
+        L.LETTER_MARGINS,
+        title=title,
+        author=ctx.office.office_name,
+        draft=ctx.draft,
+    )
+
+
+def _team_table(team: tuple[TeamMember, ...], width: float) -> Table:
+    """The technical team's table on a berita acara: name, NIP, title, role, a signature place."""
+    cell = L.styles(BODY_SIZE - 0.5)
     header = [
         L.markup(f"<b>{h}</b>", cell.cell_center)
         for h in ("No", "Nama / NIP", "Jabatan / Instansi", "Kedudukan", "Tanda tangan")
     ]
     table_rows: list[list[Any]] = [header]
-    for i, member in enumerate(ctx.team, 1):
+    for i, member in enumerate(team, 1):
         who: list[Flowable] = [L.markup(f"<b>{L.esc(member.name)}</b>", cell.cell)]
         if member.nip:
             who.append(L.para(f"NIP. {member.nip}", cell.cell))
@@ -333,7 +353,7 @@ def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
         )
     widths = [9 * mm, width * 0.34, width * 0.27, 22 * mm]
     widths.append(width - sum(widths))
-    team = Table(
+    return Table(
         table_rows,
         colWidths=widths,
         repeatRows=1,
@@ -344,21 +364,6 @@ def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
                 ("BOTTOMPADDING", (0, 1), (-1, -1), 6),
             ]
         ),
-    )
-    story.append(KeepTogether([head, Spacer(1, 3 * mm), team]))
-    if ctx.is_final and ctx.qr_payload and ctx.number:
-        story += [
-            Spacer(1, 6 * mm),
-            L.qr_block(ctx.qr_payload, ctx.number, st, width * 0.6, 26 * mm),
-        ]
-    title = "Berita acara peninjauan lapangan" + (f" {ctx.number}" if ctx.number else "")
-    return L.build_pdf(
-        story,
-        pagesize,
-        L.LETTER_MARGINS,
-        title=title,
-        author=ctx.office.office_name,
-        draft=ctx.draft,
     )
 
 

@@ -84,6 +84,9 @@ def test_a_block_with_a_diacritic_is_copied_only_where_it_keeps_its_code(
 
     _forget_drawings()
     first = pdf()
+    (seen,) = [v for k, v in _layout_frozen._frozen[key].items() if k[0] == "drawn"]
+    assert seen is _layout_frozen._SEEN  # drawn once: not recorded yet
+    pdf()
     (recorded,) = [v for k, v in _layout_frozen._frozen[key].items() if k[0] == "drawn"]
     assert recorded  # "é" is recorded with its code, so the block can be copied
     replays: list[tuple[object, bool]] = []
@@ -103,6 +106,29 @@ def test_a_block_with_a_diacritic_is_copied_only_where_it_keeps_its_code(
     assert "Tuan Müller" in _text(third)
 
 
+def test_a_block_drawn_once_is_not_recorded(invariant: None) -> None:
+    """A berita acara's team with a member never seen before: drawn, nothing kept but the
+    mark that it was seen; recorded when it is drawn again, copied from then on."""
+    ctx = samples.sample_berita_acara()
+    _forget_drawings()
+    first = render(ctx)
+
+    def team_drawings() -> list[object]:
+        return [
+            v
+            for key, entry in _layout_frozen._frozen.items()
+            if key[0] == "berita-acara-team"
+            for k, v in entry.items()
+            if k[0] == "drawn"
+        ]
+
+    assert team_drawings() == [_layout_frozen._SEEN]
+    assert render(ctx) == first
+    (recorded,) = team_drawings()
+    assert isinstance(recorded, _layout_frozen.Drawn)
+    assert render(ctx) == first
+
+
 def test_a_frozen_block_longer_than_a_page_still_splits_over_pages() -> None:
     st = L.styles(11.0)
     items = tuple(f"Ketentuan nomor {i} yang berlaku bagi pemegang izin." for i in range(1, 90))
@@ -116,7 +142,7 @@ def test_a_frozen_block_longer_than_a_page_still_splits_over_pages() -> None:
             author="a",
         )
 
-    for data in (pdf(), pdf()):  # drawn, then from the cache
+    for data in (pdf(), pdf(), pdf()):  # drawn, recorded, copied
         reader = PdfReader(io.BytesIO(data))
         assert len(reader.pages) > 1
         text = _text(data)

@@ -13,7 +13,8 @@ It signs with a throwaway CA made at start-up through pyHanko (PAdES, an increme
 over the bytes received); each registered user gets a certificate with CN = name and
 serialNumber = NIK, as BSrE issues them. Faults are injected for the next sign requests with
 :meth:`BsreSimulator.inject` or ``POST /_sim/fault`` ``{"fault": ..., "count": n}``:
-``2011``, ``2031``, ``429``, ``503``, ``slow`` (answers after ``delay`` seconds), ``drop``
+``2011``, ``2031``, ``429``, ``503``, ``slow`` (answers after ``delay`` seconds), ``hold``
+(answers once :meth:`BsreSimulator.release` is called, or after ``delay`` seconds), ``drop``
 (closes the connection without an answer), ``corrupt`` (a signed PDF with a flipped byte),
 ``garbage`` (not a PDF). Response bodies the real service documents only loosely (verify,
 status) follow the public client's parsers; the simulator says nothing more than they read.
@@ -46,7 +47,7 @@ from desktop_perizinan.devtools.bsre_sim_pki import (
 
 log = logging.getLogger(__name__)
 
-FAULTS = ("2011", "2031", "429", "503", "slow", "drop", "corrupt", "garbage")
+FAULTS = ("2011", "2031", "429", "503", "slow", "hold", "drop", "corrupt", "garbage")
 
 
 @dataclass
@@ -62,6 +63,8 @@ class _State:
     requests: list[dict[str, Any]] = field(default_factory=list)  # without secrets
     attempts: int = 0  # sign requests received, answered or not
     lock: threading.Lock = field(default_factory=threading.Lock)
+    held: int = 0  # sign requests waiting now at a "hold" fault
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -179,6 +182,16 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         if fault.kind == "slow":
             time.sleep(fault.delay or 5.0)
+            return False
+        if fault.kind == "hold":
+            state = self.server.sim.state
+            with state.lock:
+                state.held += 1
+            try:
+                state.release.wait(fault.delay or 60.0)
+            finally:
+                with state.lock:
+                    state.held -= 1
             return False
         if fault.kind in ("429", "503"):
             text = "Too Many Requests" if fault.kind == "429" else "Service Unavailable"
@@ -339,11 +352,23 @@ class BsreSimulator:
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; one of {', '.join(FAULTS)}")
         with self.state.lock:
+            if fault == "hold":
+                self.state.release.clear()
             self.state.faults.extend(_Fault(fault, delay) for _ in range(count))
 
     def clear_faults(self) -> None:
         with self.state.lock:
             self.state.faults.clear()
+        self.release()
+
+    def release(self) -> None:
+        """Let every request waiting at a ``hold`` fault be answered (and later ones pass)."""
+        self.state.release.set()
+
+    @property
+    def held(self) -> int:
+        """Sign requests waiting now at a ``hold`` fault (a test waits for the first)."""
+        return self.state.held
 
     @property
     def sign_requests(self) -> list[dict[str, Any]]:

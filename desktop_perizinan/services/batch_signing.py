@@ -1,17 +1,20 @@
 """Batch signing: the Kadis signs every draft waiting for him in one action.
 
 Each draft goes through the same use case as the signing step (``casework.act``, mode
-"elektronik"), one transaction per case: the number is taken inside that transaction and the
-signed PDF stored with it, so a file that fails leaves its case exactly as it was and the
-agenda book without a gap. The signing backend (his own PKCS#12, opened once, or BSrE with the
-passphrase/TOTP asked once) is built once and handed to every case; the secret lives in that
-object for the batch only.
+"elektronik"), one transaction per case that stores the signed PDF, so a file that fails
+leaves its case exactly as it was. Its number is taken just before, in a short transaction of
+its own (``services.step_reservation``), so the book's counter is not locked while BSrE
+answers: a file refused after that keeps its number in the book, for that same draft, and the
+next attempt signs with it (``services.number_reservation``); the book never has a gap. The
+signing backend (his own PKCS#12, opened once, or BSrE with the passphrase/TOTP asked once) is
+built once and handed to every case; the secret lives in that object for the batch only.
 
-Why one gateway call per file, also with V2: V2 accepts several files per call, but every
-file's number must already be printed in the PDF it signs, and numbers are taken inside each
-case's transaction. One multi-file call would have to hold all those numbers across one
-answer; a refusal of one file would then leave a gap in the agenda book, which never skips a
-number. Per-file calls keep each case all-or-nothing.
+Why still one gateway call per file, also with V2 (which accepts several files per call):
+each file's final PDF is rendered, signed and stored inside its case's transaction, so that a
+failure rolls back exactly that case. One multi-file call needs every final PDF first, i.e.
+rendering split from storing (render from the kept number outside the transaction, then store
+each signed file in its case's transaction after checking nothing changed meanwhile); not
+done yet.
 
 When the batch stops early: the gateway is down (no use sending the rest: the remaining cases
 are reported "tidak dikirim" and the desk offers outage mode), or the passphrase was refused

@@ -51,6 +51,7 @@ from desktop_perizinan.workflow.definition import (
     CaseStatus,
     DocumentKind,
     PermitType,
+    Step,
     StepNo,
 )
 from desktop_perizinan.workflow.placeholders import fill
@@ -451,7 +452,19 @@ class DeskLookups:
                 raise ValidationError("Langkah yang terbuka bukan langkah penomoran.")
             book = pt.number_book(step)
             title = session.scalar(select(NumberBook.title).where(NumberBook.code == book)) or book
-            return NumberPreview(book, title, numbering.peek_number(session, book, now))
+            kept = self._kept_number(session, case, step, book)
+            return NumberPreview(book, title, kept or numbering.peek_number(session, book, now))
+
+    def _kept_number(self, session: Session, case: Case, step: Step, book: str) -> str | None:
+        """The number kept for the step's letter by an attempt that failed after taking it
+        (``services.number_reservation``): that one is printed, not the book's next."""
+        from desktop_perizinan.services.number_reservation import kept_number
+
+        kind = step.document
+        doc = self._s.documents.current_document(session, case.id, kind.value) if kind else None
+        if doc is None or doc.number is not None:
+            return None
+        return kept_number(session, doc.id, book)
 
     def _case(self, session: Session, case_id: int) -> Case:
         case = session.get(Case, case_id)

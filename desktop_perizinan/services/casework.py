@@ -26,6 +26,7 @@ from desktop_perizinan.services import audit
 from desktop_perizinan.services.actor import ADMIN_ROLE, Actor
 from desktop_perizinan.services.attachments import AttachmentIn, store_attachment
 from desktop_perizinan.services.document_parts import DocumentRef
+from desktop_perizinan.services.step_reservation import reserve_for_step
 from desktop_perizinan.services.steps import close_step, lock_case, open_step, state_of
 from desktop_perizinan.workflow import engine
 from desktop_perizinan.workflow.definition import (
@@ -72,6 +73,9 @@ class CaseWorkService:
 
     def act(self, actor: Actor, request: ActRequest) -> ActResult:
         now = self._s.now()
+        # A letter's number is taken in its own short transaction first, so that the book's
+        # counter is not locked while the letter is rendered and signed (BSrE: seconds).
+        request = reserve_for_step(self._s, actor, request, now)
         with self._s.db.transaction() as session:
             record = session.get(StepRecord, request.step_record_id)
             if record is None:

@@ -24,7 +24,7 @@ from desktop_perizinan.documents import contexts as c
 from desktop_perizinan.documents.dates import format_date
 from desktop_perizinan.documents.field_text import display_value, display_values
 from desktop_perizinan.errors import ValidationError
-from desktop_perizinan.services import numbering
+from desktop_perizinan.services import number_reservation, numbering
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.document_parts import DocumentRef
 from desktop_perizinan.workflow.definition import (
@@ -154,8 +154,10 @@ class LetterLifecycle(SignerBlocks):
         Wet, sign-then-number: only recorded here; the final is rendered after numbering,
         printed and signed by hand. Wet, number-then-sign: the numbered letter was printed for
         signature; this makes it final. Electronic, sign-then-number: the number must show in
-        the PDF that is signed, so it is taken now, in this transaction, from ``data["book"]``
-        (the book of the following penomoran step). Electronic, number-then-sign: the
+        the PDF that is signed, so it is given to the letter now from ``data["book"]`` (the
+        book of the following penomoran step): the line taken for it just before this
+        transaction (``services.step_reservation``), so the counter is not locked while the
+        PDF is rendered and signed. Electronic, number-then-sign: the
         numbered letter is rendered final and signed. The PDF is signed (PAdES, invisible
         field) through the signer's backend; no secret is stored.
         """
@@ -264,23 +266,32 @@ class LetterLifecycle(SignerBlocks):
     def _take_number(
         self, session: Session, actor: Actor, case: Case, doc: Document, book: str, now: datetime
     ) -> dict[str, Any]:
-        """Take the number from ``book``; the payload of the version that will show it."""
+        """The number from ``book``; the payload of the version that will show it.
+
+        Usually the line taken for this document just before this transaction (by
+        ``services.step_reservation``, or at an earlier attempt that failed): claimed here, so
+        the counter is not locked while the letter is rendered and signed. The letter then
+        carries the line's moment and clerk, as the book does. Without one, the number is
+        taken here (a letter drafted in this same step).
+        """
         if doc.number is not None:
             raise ValidationError(f"Dokumen ini sudah bernomor {doc.number}.")
-        entry = numbering.take_number(
-            session,
-            book,
-            when=now,
-            taken_by=actor.id,
-            case_id=case.id,
-            document_id=doc.id,
-            subject=doc.title,
-            addressee=case.applicant.name,
-        )
+        entry = number_reservation.claim(session, doc.id, book, when=now, by=actor.id)
+        if entry is None:
+            entry = numbering.take_number(
+                session,
+                book,
+                when=now,
+                taken_by=actor.id,
+                case_id=case.id,
+                document_id=doc.id,
+                subject=doc.title,
+                addressee=case.applicant.name,
+            )
         doc.number = entry.number
-        doc.numbered_by, doc.numbered_at = actor.id, now
+        doc.numbered_by, doc.numbered_at = entry.taken_by or actor.id, entry.taken_at
         payload = dict(doc.versions[-1].body)
-        payload["numbered_at"] = now.isoformat()
+        payload["numbered_at"] = entry.taken_at.isoformat()
         doc.verification_code = self._code(session, entry.number, doc.kind, case.id, payload)
         if doc.kind == DocumentKind.PERMIT.value:
             case.permit_number = entry.number

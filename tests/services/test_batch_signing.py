@@ -75,10 +75,12 @@ def test_five_drafts_one_wrong_passphrase_four_signed_one_untouched(
     assert failed.draft.case_id == waiting[2].case_id
     assert report.summary.startswith("4 dari 5 dokumen ditandatangani, 1 gagal")
 
-    # The failed case is untouched; the others moved on with their own numbers, no gap.
+    # The failed case is untouched; the others moved on with their own numbers. The failed
+    # file's number (taken before its gateway call) stays in the book for it: no gap.
     assert _state(services, failed.draft.case_id) == ("ttd_izin", None)
     numbers = [r.number for r in report.results if r.status == bs.SIGNED]
-    assert numbers == [f"503/{n:04d}/IT-LKSA/DPMPTSPK/2026" for n in range(1, 5)]
+    book = [f"503/{n:04d}/IT-LKSA/DPMPTSPK/2026" for n in range(1, 6)]
+    assert numbers == [book[0], book[1], book[3], book[4]]
     for result in report.results:
         if result.status == bs.SIGNED:
             assert _state(services, result.draft.case_id) == ("nomor_izin", result.number)
@@ -89,8 +91,10 @@ def test_five_drafts_one_wrong_passphrase_four_signed_one_untouched(
                 services.documents.pdf(permit.id), [sim.pki.certificate]
             )
             assert sig.ok and sig.signer.common_name == SIGNER.name
-    assert [r.number for r in services.books.agenda("izin_lks_asing", 2026)] == numbers
-    assert [r.signature for r in services.books.agenda("izin_lks_asing", 2026)] == ["TTE"] * 4
+    lines = services.books.agenda("izin_lks_asing", 2026)
+    assert [r.number for r in lines] == book
+    assert [r.signature for r in lines] == ["TTE", "TTE", "", "TTE", "TTE"]
+    assert lines[2].reg_number == services.queries.case(failed.draft.case_id).reg_number
 
     # Each result is kept per case, without the passphrase anywhere.
     items = bs.batch_items(services, report.batch_id)
@@ -98,10 +102,12 @@ def test_five_drafts_one_wrong_passphrase_four_signed_one_untouched(
         (r.draft.case_id, r.status) for r in report.results
     ]
     assert SIGNER.passphrase not in repr(items)
-    # One draft still waits; a second batch signs it with the next number.
+    # One draft still waits; a second batch signs it with the number kept for it.
     (left,) = bs.waiting_drafts(services, kadis)
     again = bs.sign_waiting(services, kadis, [left], {"passphrase": SIGNER.passphrase})
-    assert again.results[0].number == "503/0005/IT-LKSA/DPMPTSPK/2026"
+    assert again.results[0].number == book[2]
+    lines = services.books.agenda("izin_lks_asing", 2026)
+    assert [r.number for r in lines] == book and [r.signature for r in lines] == ["TTE"] * 5
     if db_url.startswith("sqlite:///"):
         data = Path(db_url.removeprefix("sqlite:///")).read_bytes()
         assert SIGNER.passphrase.encode() not in data
@@ -141,7 +147,9 @@ def test_gateway_dropping_stops_the_batch_and_changes_nothing_after(services, us
     assert report.gateway_down
     assert "tidak dapat dihubungi" in report.results[1].message
     assert len(bs.waiting_drafts(services, kadis)) == 4
-    assert len(services.books.agenda("izin_lks_asing", 2026)) == 1
+    # The signed file's number, and the number kept for the file the gateway dropped.
+    lines = services.books.agenda("izin_lks_asing", 2026)
+    assert [r.signature for r in lines] == ["TTE", ""]
 
 
 def test_refusals_before_anything_is_signed(services, users, drafts):

@@ -280,9 +280,11 @@ def test_batch_signing_with_one_refused_file(
         dialog.results.data(dialog.results.index(row, 3))
         for row in range(dialog.results.rowCount())
     ]
-    assert "kode 2031" in texts[0] and texts[1] == "503/0001/IT-LKSA/DPMPTSPK/2026"
+    # The refused file keeps the number taken for it before its gateway call (no gap).
+    assert "kode 2031" in texts[0] and texts[1] == "503/0002/IT-LKSA/DPMPTSPK/2026"
     dialog.grab().save(str(tmp_path / "batch_result.png"))
     failed = report.results[0].draft.case_id
+    assert services.queries.case(failed).permit_number is None
     assert services.queries.case(failed).open_step.step_id == "ttd_izin"
     assert {r.draft.case_id for r in report.results} == set(cases)
     qtbot.mouseClick(dialog.close_button, LEFT)

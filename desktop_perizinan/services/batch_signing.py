@@ -305,9 +305,27 @@ def _sign_one(
             ),
         )
     except UserError as exc:
-        return BatchResult(draft, FAILED, message=exc.message), exc
+        kept = _kept_number(services, draft)
+        message = exc.message
+        if kept is not None:
+            message += f" Nomor {kept} tetap tercatat untuk surat ini dan dipakai saat ditandatangani lagi."
+        return BatchResult(draft, FAILED, message=message), exc
     number = next((d.number for d in outcome.documents if d.document_id == draft.document_id), None)
     return BatchResult(draft, SIGNED, number=number, message=f"Nomor {number}."), None
+
+
+def _kept_number(services: Services, draft: WaitingDraft) -> str | None:
+    """The number the failed file's letter keeps in the book (taken before its gateway call;
+    ``services.number_reservation``), if any."""
+    from desktop_perizinan.db.models import Document
+    from desktop_perizinan.services.number_reservation import reserved_line
+
+    with services.db.reading() as session:
+        doc = session.get(Document, draft.document_id)
+        if doc is None or doc.number is not None:
+            return None
+        line = reserved_line(session, doc.id)
+        return line.number if line is not None else None
 
 
 def batch_items(services: Services, batch_id: int) -> list[tuple[int, str, str | None, str]]:

@@ -72,6 +72,7 @@ def test_five_drafts_one_wrong_passphrase_four_signed_one_untouched(
     assert report.count(bs.SIGNED) == 4 and report.count(bs.FAILED) == 1
     failed = next(r for r in report.results if r.status == bs.FAILED)
     assert "Passphrase TTE salah (kode 2031)" in failed.message
+    assert "Nomor 503/0003/IT-LKSA/DPMPTSPK/2026 tetap tercatat untuk surat ini" in failed.message
     assert failed.draft.case_id == waiting[2].case_id
     assert report.summary.startswith("4 dari 5 dokumen ditandatangani, 1 gagal")
 

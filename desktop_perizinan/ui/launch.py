@@ -373,9 +373,7 @@ class Startup(QObject):
         else:
             from PySide6.QtWidgets import QScrollArea
 
-            area = QScrollArea()
-            area.viewport()
-            area.deleteLater()
+            QScrollArea().viewport()  # Python owns the area: deleted here, on this thread
         QTimer.singleShot(0, lambda: self._warm_up_widgets(steps[1:]))
 
     def _failed(self, exc: BaseException) -> None:

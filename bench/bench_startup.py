@@ -10,7 +10,7 @@ child prints:
                (theme, icons, the dialog; the database opens meanwhile on a worker thread);
 - main window: the same process continued until the main window is shown after logging in
                (the database opened and migrated-checked, the password checked, the first screen
-               built), with the login sent as soon as the database is ready (no typing time):
+               built), with Masuk pressed the instant the dialog is shown (no typing time):
                "login -> main window" is therefore the worst case, the database's opening
                (SQLAlchemy's import) all counted after the click, as if the clerk had pressed
                Enter the instant the dialog appeared. No person can; it is printed as the bound.
@@ -102,9 +102,6 @@ OURS = textwrap.dedent(
         print(f"cpu_click {time.process_time()}", flush=True)
         startup.login.try_login()
 
-    def ready():
-        log_in()
-
     def entered(window):
         app.processEvents()
         print("main", flush=True)
@@ -115,10 +112,7 @@ OURS = textwrap.dedent(
 
     startup.failed.connect(lambda text: (print("failed " + text, flush=True), app.quit()))
     startup.entered.connect(entered)
-    if startup.services is not None:
-        ready()
-    else:
-        startup.ready.connect(ready)
+    log_in()  # Masuk the instant the dialog is shown: the login waits for the database
     app.exec()
     startup.close()
     """

@@ -7,6 +7,7 @@ the first time it is used, and a module imported once stays imported.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -149,3 +150,43 @@ def test_main_window_is_warmed_while_typing_and_imports_nothing_heavy(tmp_path: 
     # Closing takes the automatic backup (and verifies it) without Alembic: no migration.
     assert found["backups"] == 1
     assert found["alembic_after_close"] == []
+
+
+def _module_level_calls(tree: ast.Module) -> list[ast.Call]:
+    """Calls run when the module is imported: its top level and class bodies, not functions."""
+    calls: list[ast.Call] = []
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            continue
+        if isinstance(node, ast.ClassDef):
+            pending.extend(node.body)
+            pending.extend(node.decorator_list)
+            continue
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        pending.extend(ast.iter_child_nodes(node))
+    return calls
+
+
+def test_no_ui_module_makes_a_widget_or_pixmap_at_import() -> None:
+    """The warm-up imports the main window and its first screen on a worker thread, where a
+    widget, pixmap or icon must never be made; value types (``QSize``...) are fine."""
+    from PySide6 import QtWidgets
+
+    widgets = {
+        name
+        for name in dir(QtWidgets)
+        if isinstance(getattr(QtWidgets, name), type)
+        and issubclass(getattr(QtWidgets, name), QtWidgets.QWidget)
+    }
+    forbidden = widgets | {"QPixmap", "QIcon", "QImage", "QCursor", "icon", "emblem_pixmap"}
+    found = []
+    for path in sorted((ROOT / "desktop_perizinan" / "ui").rglob("*.py")):
+        for call in _module_level_calls(ast.parse(path.read_text(encoding="utf-8"))):
+            func = call.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name in forbidden:
+                found.append(f"{path.relative_to(ROOT)}:{call.lineno} {name}(...)")
+    assert found == []

@@ -9,12 +9,13 @@ next attempt signs with it (``services.number_reservation``); the book never has
 signing backend (his own PKCS#12, opened once, or BSrE with the passphrase/TOTP asked once) is
 built once and handed to every case; the secret lives in that object for the batch only.
 
-Why still one gateway call per file, also with V2 (which accepts several files per call):
-each file's final PDF is rendered, signed and stored inside its case's transaction, so that a
-failure rolls back exactly that case. One multi-file call needs every final PDF first, i.e.
-rendering split from storing (render from the kept number outside the transaction, then store
-each signed file in its case's transaction after checking nothing changed meanwhile); not
-done yet.
+BSrE V2 accepts several files per call, so there the batch makes one gateway call
+(:func:`_sign_in_one_call`): each draft first runs through the signing step up to the moment
+it would call the gateway (its number taken and kept, its final PDF rendered with the number,
+the step's transaction rolled back); then one call signs the prepared files; then each draft
+runs through the step again and stores its signed file in its case's own transaction (the
+same letter renders the same request; one that changed meanwhile is signed on its own). V1
+and the own PKCS#12 sign file by file.
 
 When the batch stops early: the gateway is down (no use sending the rest: the remaining cases
 are reported "tidak dikirim" and the desk offers outage mode), or the passphrase was refused
@@ -27,6 +28,8 @@ number, failed with the Indonesian message, cancelled or not sent. No secret is 
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -254,6 +257,13 @@ def sign_waiting(
     wrong_in_a_row = 0
     user_cancelled = False
     total = len(drafts)
+    if _one_call(backend) and len(drafts) > 1:
+        results, stop, user_cancelled = _sign_in_one_call(
+            services, actor, drafts, backend, progress, cancelled
+        )
+        for result in results:
+            _record(services, batch_id, result)
+        drafts = ()  # all done: straight to the report
     for index, draft in enumerate(drafts):
         if stop is None and not user_cancelled and cancelled is not None and cancelled():
             user_cancelled = True
@@ -293,25 +303,163 @@ def _sign_one(
     services: Services, actor: Actor, draft: WaitingDraft, backend: Any
 ) -> tuple[BatchResult, UserError | None]:
     """One case through the signing step's use case; its own transaction."""
-    from desktop_perizinan.services.casework import ActRequest
-
     try:
-        outcome = services.work.act(
-            actor,
-            ActRequest(
-                step_record_id=draft.step_record_id,
-                outcome=draft.outcome,
-                data={"mode": "elektronik", "backend": backend},
-            ),
-        )
+        outcome = _act(services, actor, draft, backend)
     except UserError as exc:
-        kept = _kept_number(services, draft)
-        message = exc.message
-        if kept is not None:
-            message += f" Nomor {kept} tetap tercatat untuk surat ini dan dipakai saat ditandatangani lagi."
-        return BatchResult(draft, FAILED, message=message), exc
+        return _failed(services, draft, exc), exc
     number = next((d.number for d in outcome.documents if d.document_id == draft.document_id), None)
     return BatchResult(draft, SIGNED, number=number, message=f"Nomor {number}."), None
+
+
+def _act(services: Services, actor: Actor, draft: WaitingDraft, backend: Any) -> Any:
+    from desktop_perizinan.services.casework import ActRequest
+
+    return services.work.act(
+        actor,
+        ActRequest(
+            step_record_id=draft.step_record_id,
+            outcome=draft.outcome,
+            data={"mode": "elektronik", "backend": backend},
+        ),
+    )
+
+
+# ---------------------------------------------------------------------- V2: one call
+
+
+class _Prepared(Exception):
+    """Raised by :class:`_Capture` inside the step: its transaction rolls back."""
+
+    def __init__(self, request: Any) -> None:
+        super().__init__("prepared")
+        self.request = request
+
+
+@dataclass(frozen=True)
+class _Capture:
+    """A backend that signs nothing: it carries the step's finished request out."""
+
+    kind: str
+
+    def sign(self, request: Any, at: Any) -> Any:
+        raise _Prepared(request)
+
+    def sign_batch(self, requests: Any, at: Any) -> Any:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class _Replay:
+    """A backend that answers the step with the file signed in the batch's call, when the
+    step asks for exactly the request prepared; anything else is signed on its own."""
+
+    backend: Any
+    request: Any
+    signed: Any
+
+    @property
+    def kind(self) -> str:
+        return str(self.backend.kind)
+
+    def sign(self, request: Any, at: Any) -> Any:
+        if _same_letter(request, self.request):
+            return self.signed
+        return self.backend.sign(request, at)
+
+    def sign_batch(self, requests: Any, at: Any) -> Any:
+        return self.backend.sign_batch(requests, at)
+
+
+#: What differs between two renderings of the same letter: the renderer's wall-clock
+#: creation/modification dates (fixed width) and the file identifier made from them.
+_RENDER_CLOCK = re.compile(
+    rb"/(?:CreationDate|ModDate) \(D:[0-9+\-']*\)|/ID \n?\[<[0-9a-f]+><[0-9a-f]+>\]"
+)
+
+
+def _same_letter(request: Any, prepared: Any) -> bool:
+    """The step asks for the prepared letter: every field equal, and the PDF byte for byte
+    apart from the rendering's clock. The signed file stored is the one signed from the
+    prepared PDF, so its stored SHA-256 and verification payload are exactly what BSrE signed."""
+    if dataclasses.replace(request, pdf=b"") != dataclasses.replace(prepared, pdf=b""):
+        return False
+    if len(request.pdf) != len(prepared.pdf):
+        return False
+    return _RENDER_CLOCK.sub(b"", request.pdf) == _RENDER_CLOCK.sub(b"", prepared.pdf)
+
+
+def _one_call(backend: Any) -> bool:
+    from desktop_perizinan.services.esign.bsre_backend import BsreBackend
+
+    return isinstance(backend, BsreBackend) and backend.config.api_version == "v2"
+
+
+def _sign_in_one_call(
+    services: Services,
+    actor: Actor,
+    drafts: Sequence[WaitingDraft],
+    backend: Any,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> tuple[list[BatchResult], Any, bool]:
+    """BSrE V2: every file in one gateway call, each with its number printed.
+
+    1. Each draft runs through the signing step with :class:`_Capture`: its number is taken
+       (kept for it, ``services.step_reservation``), its final PDF rendered, and the step's
+       transaction rolled back at the moment it would call the gateway.
+    2. One ``sign_batch`` call (V2: ``file: [...]``) for the prepared files.
+    3. Each draft runs through the step again with :class:`_Replay`: the same letter with the
+       same kept number renders the same request, answered with its signed file, stored in
+       the case's own transaction. A file whose request changed meanwhile is signed alone.
+    A refused file keeps its number for the next attempt, as in the per-file path.
+    """
+    from desktop_perizinan.services import esign
+
+    results: dict[int, BatchResult] = {}
+    prepared: list[tuple[WaitingDraft, Any]] = []
+    user_cancelled = False
+    total = len(drafts)
+    capture = _Capture(backend.kind)
+    for index, draft in enumerate(drafts):
+        if not user_cancelled and cancelled is not None and cancelled():
+            user_cancelled = True
+        if user_cancelled:
+            results[index] = BatchResult(draft, CANCELLED, message="Dibatalkan sebelum dikirim.")
+            continue
+        if progress is not None:
+            progress(index, total, draft.label)
+        try:
+            _act(services, actor, draft, capture)
+        except _Prepared as ready:
+            prepared.append((draft, ready.request))
+        except UserError as exc:
+            results[index] = _failed(services, draft, exc)
+        else:  # signed without the gateway (cannot happen for an electronic step)
+            raise AssertionError("langkah tanda tangan selesai tanpa memanggil BSrE")
+    stop = None
+    if prepared:
+        answers = backend.sign_batch([request for _d, request in prepared], services.now())
+        order = {id(d): i for i, d in enumerate(drafts)}
+        for (draft, request), answer in zip(prepared, answers, strict=True):
+            index = order[id(draft)]
+            if isinstance(answer, esign.SigningError):
+                results[index] = _failed(services, draft, answer)
+                if answer.gateway_down or isinstance(answer, esign.WrongPassphrase):
+                    stop = answer  # BSrE refused the call: the same answer for every file
+                continue
+            result, _error = _sign_one(services, actor, draft, _Replay(backend, request, answer))
+            results[index] = result
+    return [results[i] for i in range(total)], stop, user_cancelled
+
+
+def _failed(services: Services, draft: WaitingDraft, exc: UserError) -> BatchResult:
+    kept = _kept_number(services, draft)
+    message = exc.message
+    if kept is not None:
+        message += (
+            f" Nomor {kept} tetap tercatat untuk surat ini dan dipakai saat ditandatangani lagi."
+        )
+    return BatchResult(draft, FAILED, message=message)
 
 
 def _kept_number(services: Services, draft: WaitingDraft) -> str | None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pdftext import pdf_text, squash
 
 from desktop_perizinan.devtools.bsre_sim import DEMO_USERS, BsreSimulator
 from desktop_perizinan.errors import PermissionDenied, ValidationError
@@ -201,3 +202,50 @@ def test_drafts_numbered_before_the_tte_are_signed_in_a_batch_too(db_url, clock,
         assert [r.number for r in services.books.agenda("izin_uji_tte", 2026)] == numbers
     finally:
         services.close()
+
+
+def test_v2_sends_the_batch_in_one_call_each_file_with_its_number(services, users, drafts, sim):
+    """V2 takes several files per call: the numbers are taken (kept for their letters) and
+    printed first, then one call; a refused call leaves every case as it was and each letter
+    its number, and the next batch signs them all with those numbers, again in one call."""
+    esign.save_signer_config(
+        services,
+        users["admin"],
+        esign.SignerConfig(
+            user_id=users["kadis"].id,
+            backend="bsre",
+            gateway_url=sim.url,
+            nik=SIGNER.nik,
+            api_version="v2",
+        ),
+    )
+    kadis = users["kadis"]
+    waiting = bs.waiting_drafts(services, kadis)
+    book = [f"503/{n:04d}/IT-LKSA/DPMPTSPK/2026" for n in range(1, 6)]
+
+    sim.inject("2031")
+    refused = bs.sign_waiting(services, kadis, waiting, {"passphrase": SIGNER.passphrase})
+    assert [r.status for r in refused.results] == [bs.FAILED] * 5 and sim.attempts == 1
+    assert all("Passphrase TTE salah" in r.message for r in refused.results)
+    assert [_state(services, case_id) for case_id in drafts] == [("ttd_izin", None)] * 5
+    lines = services.books.agenda("izin_lks_asing", 2026)
+    assert [r.number for r in lines] == book and {r.signature for r in lines} == {""}
+    kept = {r.number: r.reg_number for r in lines}
+
+    report = bs.sign_waiting(
+        services, kadis, bs.waiting_drafts(services, kadis), {"passphrase": SIGNER.passphrase}
+    )
+    assert [r.status for r in report.results] == [bs.SIGNED] * 5, report.results
+    assert sim.attempts == 2
+    assert sim.sign_requests == [{"api": "v2", "nik": SIGNER.nik, "files": 5, "visible": False}]
+    for result in report.results:
+        view = services.queries.case(result.draft.case_id)
+        assert kept[result.number] == view.reg_number  # the number kept for this letter
+        assert _state(services, result.draft.case_id) == ("nomor_izin", result.number)
+        permit = next(d for d in view.documents if d.kind == "izin")
+        pdf = services.documents.pdf(permit.id)
+        assert result.number in squash(pdf_text(pdf))
+        (sig,) = esign.validate_signatures(pdf, [sim.pki.certificate])
+        assert sig.ok and sig.signer.common_name == SIGNER.name
+    lines = services.books.agenda("izin_lks_asing", 2026)
+    assert [r.number for r in lines] == book and [r.signature for r in lines] == ["TTE"] * 5

@@ -4,10 +4,10 @@ Private to the package: the renderers in :mod:`desktop_perizinan.documents.pdf` 
 use these blocks as ``_layout.<name>``; nothing outside ``documents`` should. This module only
 gathers them; they live by job in ``_layout_fonts`` (fonts, emblem, the cached font subsets),
 ``_layout_base`` (paper, styles, text), ``_layout_qr`` (the QR code), ``_layout_blocks`` (kop,
-signature, paraf, tables), ``_layout_frozen`` (blocks drawn once, copied into later documents)
-and ``_layout_build`` (pages). Everything expensive (fonts, their
-embedded subsets, the emblem, QR symbols) is prepared once per process and reused, because a
-clerk prints many receipts a day.
+signature, paraf, tables), ``_layout_frozen`` (blocks drawn once, copied into later documents),
+``_layout_row`` (blocks side by side), ``_layout_save`` (writing the PDF) and ``_layout_build``
+(pages). Everything expensive (fonts, their embedded subsets, the emblem, QR symbols) is
+prepared once per process and reused, because a clerk prints many receipts a day.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from desktop_perizinan.documents._layout_blocks import (
     paraf_box,
     qr_block,
     signature_block,
+    tight_row,
 )
 from desktop_perizinan.documents._layout_build import PageHook, build_pdf, measure
 from desktop_perizinan.documents._layout_fonts import (
@@ -117,5 +118,6 @@ __all__ = [
     "resources_dir",
     "signature_block",
     "styles",
+    "tight_row",
     "tight_style",
 ]

@@ -32,6 +32,7 @@ from desktop_perizinan.documents._layout_fonts import FONT, FONT_BOLD, emblem_re
 from desktop_perizinan.documents._layout_frozen import Stack, frozen
 from desktop_perizinan.documents._layout_kv import KvRows
 from desktop_perizinan.documents._layout_qr import QrCode
+from desktop_perizinan.documents._layout_row import NOT_A_CELL, TightRow, as_cell
 from desktop_perizinan.documents.contexts import OfficeProfile, ParafMark, Signatory
 from desktop_perizinan.documents.dates import format_date_numeric, format_time
 
@@ -199,7 +200,7 @@ def _qr_number_style(base: float, size: float) -> ParagraphStyle:
     )
 
 
-def qr_block(payload: str, number: str, st: Styles, width: float, qr_size: float) -> Table:
+def qr_block(payload: str, number: str, st: Styles, width: float, qr_size: float) -> Flowable:
     """The QR code with the document number beside it, for the foot of a final document.
 
     The number is set in a size that keeps it on one line (it is read and typed by people).
@@ -218,11 +219,11 @@ def qr_block(payload: str, number: str, st: Styles, width: float, qr_size: float
             st.tiny,
         ),
     ]
-    return Table(
-        [[QrCode(payload, qr_size), text]],
-        colWidths=[qr_size + 3 * mm, text_w],
-        style=_tight([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]),
-        hAlign="LEFT",
+    return tight_row(
+        [QrCode(payload, qr_size), text],
+        [qr_size + 3 * mm, text_w],
+        valign="MIDDLE",
+        h_align="LEFT",
     )
 
 
@@ -352,12 +353,34 @@ def foot_row(
     signature never stands alone on a continuation sheet.
     """
     left_cell: Any = left if left is not None else ""
-    table = Table(
-        [[left_cell, "", list(right)]],
-        colWidths=[width - right_width - 6 * mm, 6 * mm, right_width],
-        style=_tight([("VALIGN", (0, 0), (0, 0), "BOTTOM")]),
+    row = tight_row(
+        [left_cell, "", list(right)],
+        [width - right_width - 6 * mm, 6 * mm, right_width],
+        valign=["BOTTOM", "TOP", "TOP"],
     )
-    return KeepTogether([*keep_with, table])
+    return KeepTogether([*keep_with, row])
+
+
+def tight_row(
+    cells: Sequence[Any],
+    col_widths: Sequence[float],
+    *,
+    valign: str | Sequence[str] = "TOP",
+    align: str | Sequence[str] = "LEFT",
+    h_align: str = "CENTER",
+) -> Flowable:
+    """Blocks side by side where a one-row ``Table`` in :func:`tight_style` would put them,
+    ``valign``/``align`` per cell or for all: a ``_layout_row.TightRow`` (the same places
+    without ``Table``'s per-cell work), or the ``Table`` itself for a cell with text."""
+    n = len(cells)
+    valigns = [valign] * n if isinstance(valign, str) else list(valign)
+    aligns = [align] * n if isinstance(align, str) else list(align)
+    converted = [as_cell(cell) for cell in cells]
+    if all(cell is not NOT_A_CELL for cell in converted):
+        return TightRow(converted, col_widths, valigns, aligns, h_align)  # type: ignore[arg-type]
+    commands = [("VALIGN", (i, 0), (i, 0), v) for i, v in enumerate(valigns)]
+    commands += [("ALIGN", (i, 0), (i, 0), a) for i, a in enumerate(aligns)]
+    return Table([list(cells)], colWidths=list(col_widths), style=_tight(commands), hAlign=h_align)
 
 
 def kv_table(

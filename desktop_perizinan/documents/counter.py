@@ -149,11 +149,7 @@ def render_resi(ctx: ResiContext) -> bytes:
         L.markup(f"<b><u>{L.esc(ctx.clerk)}</u></b>", st.small_center),
     ]
     story.append(
-        Table(
-            [[info, "", right]],
-            colWidths=[left_w, 4 * mm, right_w],
-            style=L.tight_style([("ALIGN", (2, 0), (2, 0), "CENTER")]),
-        )
+        L.tight_row([info, "", right], [left_w, 4 * mm, right_w], align=["LEFT", "LEFT", "CENTER"])
     )
     story.append(Spacer(1, 2 * mm))
     story.append(L.markup("<b>Kelengkapan berkas</b>", st.small))
@@ -194,8 +190,7 @@ def _resi_thermal(ctx: ResiContext) -> bytes:
         story.append(L.markup(f"{mark} {L.esc(name)}", st.small))
     story += [Spacer(1, 2 * mm), L.HRule(), Spacer(1, 2 * mm)]
     if ctx.qr_payload:
-        qr = Table([[L.QrCode(ctx.qr_payload, 38 * mm)]], colWidths=[width])
-        qr.setStyle(L.tight_style([("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+        qr = L.tight_row([L.QrCode(ctx.qr_payload, 38 * mm)], [width], align="CENTER")
         story += [qr, L.para(ctx.registration_number, st.center), Spacer(1, 2 * mm)]
     story += [
         L.para(f"Petugas: {ctx.clerk}", st.small),
@@ -291,10 +286,10 @@ def render_klarifikasi(ctx: KlarifikasiContext) -> bytes:
         story.append(
             KeepTogether(
                 [
-                    Table(
-                        [[applicant_sign, "", clerk_sign]],
-                        colWidths=[col, width - 2 * col, col],
-                        style=L.tight_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]),
+                    L.tight_row(
+                        [applicant_sign, "", clerk_sign],
+                        [col, width - 2 * col, col],
+                        valign="BOTTOM",
                     )
                 ]
             )
@@ -344,17 +339,15 @@ def render_tanda_terima(ctx: TandaTerimaContext) -> bytes:
     qr_w = width - 2 * col - 4 * mm
     if ctx.qr_payload:
         qr_cell = L.qr_block(ctx.qr_payload, ctx.document_number, st, qr_w, 24 * mm)
-    foot = Table(
+    foot = L.tight_row(
         [
-            [
-                qr_cell,
-                "",
-                _sign_cell("Yang menyerahkan,\nPetugas", ctx.officer, st, 14 * mm),
-                _sign_cell("Yang menerima,\n", ctx.recipient_name, st, 14 * mm),
-            ]
+            qr_cell,
+            "",
+            _sign_cell("Yang menyerahkan,\nPetugas", ctx.officer, st, 14 * mm),
+            _sign_cell("Yang menerima,\n", ctx.recipient_name, st, 14 * mm),
         ],
-        colWidths=[qr_w, 4 * mm, col, col],
-        style=L.tight_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]),
+        [qr_w, 4 * mm, col, col],
+        valign="BOTTOM",
     )
     story.append(KeepTogether([foot]))
     return _build_slip(

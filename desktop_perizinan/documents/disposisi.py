@@ -103,10 +103,10 @@ def render_disposisi(ctx: DisposisiContext) -> bytes:
     story.append(
         KeepTogether(
             [
-                Table(
-                    [[left, "", sign]],
-                    colWidths=[width - right_w - 6 * mm, 6 * mm, right_w],
-                    style=L.tight_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]),
+                L.tight_row(
+                    [left, "", sign],
+                    [width - right_w - 6 * mm, 6 * mm, right_w],
+                    valign="BOTTOM",
                 )
             ]
         )

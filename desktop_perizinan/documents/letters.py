@@ -129,7 +129,7 @@ def _permit_story(ctx: LetterContext, st: L.Styles, width: float) -> list[Flowab
         indent = 8 * mm
         table = L.kv_table(list(ctx.table), st, width - indent, 45 * mm)
         story += [
-            Table([["", table]], colWidths=[indent, width - indent], style=L.tight_style()),
+            L.tight_row(["", table], [indent, width - indent]),
             Spacer(1, 3 * mm),
         ]
     return story
@@ -153,7 +153,7 @@ def _letter_head(ctx: LetterContext, st: L.Styles, width: float) -> list[Flowabl
     )
     when = L.para(f"{ctx.place}, {L.date_text(ctx.date)}", st.right)
     story: list[Flowable] = [
-        Table([[info, when]], colWidths=[left_w, right_w], style=L.tight_style()),
+        L.tight_row([info, when], [left_w, right_w]),
         Spacer(1, 6 * mm),
     ]
     if ctx.addressee:
@@ -207,7 +207,7 @@ def render_letter(ctx: LetterContext) -> bytes:
             indent = 8 * mm
             table = L.kv_table(list(ctx.table), st, width - indent, 40 * mm)
             story += [
-                Table([["", table]], colWidths=[indent, width - indent], style=L.tight_style()),
+                L.tight_row(["", table], [indent, width - indent]),
                 Spacer(1, 3 * mm),
             ]
         lead = []
@@ -276,11 +276,7 @@ def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
     rows.append(("Lokasi", ctx.location))
     indent = 8 * mm
     story += [
-        Table(
-            [["", L.kv_table(rows, st, width - indent, 40 * mm)]],
-            colWidths=[indent, width - indent],
-            style=L.tight_style(),
-        ),
+        L.tight_row(["", L.kv_table(rows, st, width - indent, 40 * mm)], [indent, width - indent]),
         Spacer(1, 4 * mm),
         L.markup("<b>Hasil peninjauan:</b>", st.body),
         Spacer(1, 1.5 * mm),
@@ -302,10 +298,9 @@ def render_berita_acara(ctx: BeritaAcaraContext) -> bytes:
     # once (_layout_frozen)
     head = L.frozen(
         ("berita-acara-head", when, width, BODY_SIZE),
-        lambda: Table(
-            [["", [L.para(when, st.body), L.para("Tim Teknis,", st.body)]]],
-            colWidths=[width - SIGN_WIDTH, SIGN_WIDTH],
-            style=L.tight_style(),
+        lambda: L.tight_row(
+            ["", [L.para(when, st.body), L.para("Tim Teknis,", st.body)]],
+            [width - SIGN_WIDTH, SIGN_WIDTH],
         ),
     )
     team = L.frozen(

@@ -34,3 +34,42 @@ def test_symbol_is_segnos(alphabet: str) -> None:
         assert got.version == ref.version
         assert segno.encoder.get_error_name(got.error) == ref.error
         assert got.mask == ref.mask == _layout_qr.QR_MASK
+
+
+class _Codewords:
+    """Data codewords as ``segno.encoder.make_blocks`` reads them."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def toints(self) -> object:
+        return iter(self.data)
+
+
+def test_error_correction_is_segnos_for_every_version_and_level() -> None:
+    rng = random.Random(18004)
+    for version in range(1, 41):
+        for error, infos in segno.consts.ECC[version].items():
+            total = sum(info.num_blocks * info.num_data for info in infos)
+            for _ in range(3):
+                data = bytes(rng.randrange(256) for _ in range(total))
+                ref_data, ref_error = segno.encoder.make_blocks(infos, _Codewords(data))
+                got_data, got_error = _layout_qr._blocks(infos, data)
+                assert got_data == [bytes(b) for b in ref_data], (version, error)
+                assert got_error == [bytes(b) for b in ref_error], (version, error)
+
+
+def test_dark_runs_are_every_dark_module_once() -> None:
+    for n in range(40):
+        qr = _layout_qr.encode(f"PRZ|503/{n:04d}/IT-LKSA/DPMPTSPK/2026|{n:08x}")
+        ops = _layout_qr._runs(qr).split("\n")
+        assert ops[-1] == "f"
+        dark = set()
+        for op in ops[:-1]:
+            x, y, w, h, name = op.split()
+            assert (h, name) == ("1.02", "re")
+            for i in range(int(x), int(x) + int(w)):
+                assert (int(y), i) not in dark
+                dark.add((int(y), i))
+        expected = {(r, c) for r, row in enumerate(qr.matrix) for c, m in enumerate(row) if m}
+        assert dark == expected

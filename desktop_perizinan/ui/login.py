@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop_perizinan.errors import UserError, ValidationError
 from desktop_perizinan.ui.theme import emblem_pixmap, tag_role
+from desktop_perizinan.ui.worker import run_in_background
 
 if TYPE_CHECKING:
     from desktop_perizinan.services.actor import Actor
@@ -69,6 +70,7 @@ class LoginDialog(QDialog):
         self.services: Services | None = None
         self.actor: Actor | None = None
         self._login_asked = False
+        self._checking = False  # a login asked early is being checked on a worker
 
         self.username = QLineEdit(self)
         self.username.setObjectName("username")
@@ -137,7 +139,40 @@ class LoginDialog(QDialog):
             return
         self.database.setText(f"Basis data: {services.db.describe()}")
         if self._login_asked:
-            self.try_login()
+            self._login_in_background()
+
+    def _login_in_background(self) -> None:
+        """Masuk was pressed before the database was open: check the password on a worker.
+        scrypt runs outside the interpreter lock, so the main window's modules, which the
+        start-up imports on another worker at this moment, load meanwhile instead of after
+        it. A login asked once the database is open stays on the GUI thread: by then there
+        is nothing left to overlap it with."""
+        assert self.services is not None
+        self._login_asked = False
+        if not self.username.text().strip():
+            self.try_login()  # says what is missing
+            return
+        self._checking = True
+        users, name, password = self.services.users, self.username.text(), self.password.text()
+        run_in_background(
+            lambda: users.login(name, password),
+            on_success=self._checked,
+            on_failure=self._check_failed,
+            owner=self,
+        )
+
+    def _checked(self, actor: Actor) -> None:
+        self._checking = False
+        self._accept_as(actor)
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self._checking = False
+        if isinstance(exc, UserError):
+            self._fail(exc.message, self.password)
+            return
+        from desktop_perizinan.ui.widgets.messages import report_error
+
+        report_error(self, exc)
 
     def show_problem(self, text: str) -> None:
         """The database could not be opened: say why; only Keluar is left."""
@@ -148,6 +183,8 @@ class LoginDialog(QDialog):
         self.quit_button.setFocus()
 
     def try_login(self) -> None:
+        if self._checking:  # Enter again while the early login is checked: it answers soon
+            return
         if not self.username.text().strip():
             self._fail("Isi nama pengguna.", self.username)
             return
@@ -166,6 +203,9 @@ class LoginDialog(QDialog):
 
             report_error(self, exc)
             return
+        self._accept_as(actor)
+
+    def _accept_as(self, actor: Actor) -> None:
         QSettings().setValue("login/last_user", actor.username)
         self.actor = actor
         self.accept()

@@ -232,6 +232,27 @@ def test_login_typed_before_the_database_is_open(qtbot, services, users):
     assert dialog.actor is not None
 
 
+def test_wrong_password_typed_before_the_database_is_open(qtbot, services, users):
+    """The early login is checked on a worker (its scrypt overlaps the window's imports); a
+    second Enter meanwhile is not a second attempt, and the answer is the usual one."""
+    dialog = LoginDialog(None)
+    show_active(qtbot, dialog)
+    qtbot.keyClicks(dialog.username, "loket")
+    qtbot.keyClick(dialog.username, ENTER)
+    qtbot.keyClicks(dialog.password, "salah-sandi1")
+    qtbot.keyClick(dialog.password, ENTER)
+    dialog.set_services(services)
+    qtbot.keyClick(dialog.password, ENTER)  # while the first is being checked
+    qtbot.waitUntil(dialog.message.isVisible, timeout=10_000)
+    assert dialog.message.text() == "Nama pengguna atau kata sandi salah."
+    assert dialog.password.text() == "" and focused() is dialog.password
+    assert dialog.isVisible() and dialog.actor is None
+    wait_for_all()
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
+        qtbot.keyClick(dialog.password, ENTER)
+
+
 def test_a_database_that_cannot_be_opened_is_said_in_words(qtbot, tmp_path):
     startup = Startup("oracle://nobody@nowhere/db", FORMS)
     qtbot.addWidget(startup.login)

@@ -32,6 +32,13 @@ LEFT = Qt.MouseButton.LeftButton
 ENTER = Qt.Key.Key_Return
 
 
+@pytest.fixture(autouse=True)
+def _backups_in_tmp(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """``Startup.close()`` after a login takes the automatic backup: never into the user's
+    own backup folder (each run of these tests left one there)."""
+    monkeypatch.setenv("PERIZINAN_BACKUP_DIR", str(tmp_path / "backups"))
+
+
 def focused() -> QWidget:
     widget = QApplication.focusWidget()
     assert widget is not None

@@ -249,3 +249,32 @@ def test_v2_sends_the_batch_in_one_call_each_file_with_its_number(services, user
         assert sig.ok and sig.signer.common_name == SIGNER.name
     lines = services.books.agenda("izin_lks_asing", 2026)
     assert [r.number for r in lines] == book and [r.signature for r in lines] == ["TTE"] * 5
+
+
+def test_v2_cancelling_while_preparing_sends_only_the_prepared_files(services, users, drafts, sim):
+    esign.save_signer_config(
+        services,
+        users["admin"],
+        esign.SignerConfig(
+            user_id=users["kadis"].id,
+            backend="bsre",
+            gateway_url=sim.url,
+            nik=SIGNER.nik,
+            api_version="v2",
+        ),
+    )
+    kadis = users["kadis"]
+    prepared: list[str] = []
+    report = bs.sign_waiting(
+        services,
+        kadis,
+        bs.waiting_drafts(services, kadis),
+        {"passphrase": SIGNER.passphrase},
+        progress=lambda done, _total, label: prepared.append(label) if label else None,
+        cancelled=lambda: len(prepared) >= 2,
+    )
+    assert [r.status for r in report.results] == [bs.SIGNED] * 2 + [bs.CANCELLED] * 3
+    assert sim.sign_requests == [{"api": "v2", "nik": SIGNER.nik, "files": 2, "visible": False}]
+    assert len(bs.waiting_drafts(services, kadis)) == 3
+    lines = services.books.agenda("izin_lks_asing", 2026)
+    assert [r.signature for r in lines] == ["TTE", "TTE"]

@@ -174,6 +174,8 @@ class Frozen(Flowable):
         self._make = make
         self._inner: Flowable | None = None
         self._avail = (0.0, 0.0)
+        # where the real block was last laid out (None: not, or split since)
+        self._inner_avail: tuple[float, float] | None = None
         spacing = self._cache.get("spacing")
         if spacing is None:
             inner = self._real()
@@ -199,11 +201,13 @@ class Frozen(Flowable):
         layout = self._cache.get(("layout", availWidth))
         if layout is None:
             w, h = self._real().wrap(availWidth, availHeight)
+            self._inner_avail = (availWidth, availHeight)
             layout = self._cache[("layout", availWidth)] = _Layout(w, h)
         self.width, self.height = layout.width, layout.height
         return layout.width, layout.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._inner_avail = None
         return self._real().split(availWidth, availHeight)
 
     def minWidth(self) -> float:
@@ -216,7 +220,11 @@ class Frozen(Flowable):
         if drawn and replay(canv, drawn):
             return
         inner = self._real()
-        inner.wrapOn(canv, *self._avail)
+        laid_out = self._inner_avail
+        if not (laid_out and laid_out[0] == self._avail[0] and laid_out[1] >= self.height):
+            # laid out again unless it was at this width with room for all of it (a table
+            # then has every row measured): a block drawn fresh is not measured three times
+            inner.wrapOn(canv, *self._avail)
 
         def draw_inner() -> None:
             inner._drawOn(canv)  # this block's drawOn has placed the origin already

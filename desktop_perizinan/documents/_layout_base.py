@@ -5,6 +5,7 @@ Private to the package (see :mod:`desktop_perizinan.documents._layout`, which re
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -19,6 +20,8 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
+from reportlab.platypus.paragraph import textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from desktop_perizinan.documents._layout_fonts import FONT, FONT_BOLD, register_fonts
 from desktop_perizinan.documents._layout_frozen import canvas_state, record, replay
@@ -205,8 +208,12 @@ class CachedParagraph(Paragraph):
             else:
                 hit = None
         if hit is None:
-            super()._setup(text, style, bulletText, None, cleaner)
-            self.frags = _merged(self.frags)
+            plain = _plain_text(text)
+            if plain is None:
+                super()._setup(text, style, bulletText, None, cleaner)
+                self.frags = _merged(self.frags)
+            else:
+                self._setup_plain(text, plain, style, bulletText, cleaner)
             entry = (style, self.text, self.style, self.frags, self.bulletText, {})
             with _parsed_lock:
                 _parsed[key] = entry
@@ -217,6 +224,23 @@ class CachedParagraph(Paragraph):
             return
         _, self.text, self.style, parsed, self.bulletText, self._shared_lines = hit
         self.frags = [f.clone() for f in parsed]
+        self.debug = 0
+
+    def _setup_plain(
+        self, text: str, plain: str, style: Any, bulletText: Any, cleaner: Any
+    ) -> None:
+        """What ``Paragraph._setup`` makes of text without markup: the parser's one fragment
+        of this style (see :func:`_plain_frag`) holding the cleaned, unescaped text."""
+        cleaned = cleaner(text)
+        parsed_style, frag = _plain_frag(style)
+        frag = frag.clone()
+        frag.text = cleaner(plain)
+        frags = [frag]
+        textTransformFrags(frags, parsed_style)
+        self.text = cleaned
+        self.frags = frags
+        self.style = parsed_style
+        self.bulletText = bulletText
         self.debug = 0
 
     def breakLines(self, width: Any) -> Any:
@@ -263,6 +287,40 @@ class CachedParagraph(Paragraph):
             self.__dict__.pop("_lines_by_width", None)
             self.blPara = super().breakLines(self._wrapWidths)
         return super().split(availWidth, availHeight)
+
+
+#: The only markup in text from :func:`esc` (and our own plain strings): the three escapes.
+_ESCAPES = re.compile(r"&(amp|lt|gt);")
+_UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def _plain_text(text: str) -> str | None:
+    """``text`` as the parser would read it if it is plain (no tag, no entity but the three
+    escapes :func:`esc` writes), else None. A name, a number, an address: a paragraph seen
+    for the first time is mostly one of these, and reportlab's ``html.parser``-based
+    parser costs more than laying it out."""
+    if "<" in text or not text.strip():
+        return None
+    if "&" not in text:
+        return text
+    plain = _ESCAPES.sub(lambda m: _UNESCAPED[m.group(1)], text)
+    return None if "&" in _ESCAPES.sub("", text) else plain
+
+
+_plain_frags: dict[int, tuple[Any, Any, Any]] = {}
+
+
+def _plain_frag(style: ParagraphStyle) -> tuple[Any, Any]:
+    """The style the parser returns and the fragment it makes of plain text in ``style``
+    (parsed once per style from a one-letter text)."""
+    hit = _plain_frags.get(id(style))
+    if hit is None or hit[0] is not style:
+        parsed_style, frags, _ = ParaParser().parse("x", style)
+        hit = (style, parsed_style, frags[0])
+        if len(_plain_frags) > 512:
+            _plain_frags.clear()
+        _plain_frags[id(style)] = hit
+    return hit[1], hit[2]
 
 
 def _merged(frags: list[Any]) -> list[Any]:

@@ -189,6 +189,7 @@ class BookExportService:
                 DeferredTte.id,
                 DeferredTte.attached_at,
                 Document.signed_as,
+                AgendaEntry.document_id.is_not(None) & Document.number.is_(None),
             )
             .outerjoin(Case, Case.id == AgendaEntry.case_id)
             .outerjoin(Document, Document.id == AgendaEntry.document_id)
@@ -233,6 +234,7 @@ class BookExportService:
             deferred,
             attached_at,
             signed_as,
+            kept,
         ) in result:
             yield AgendaRow(
                 id_,
@@ -245,7 +247,9 @@ class BookExportService:
                 users.get(by or 0, IMPORTED_BY if imported else "-"),
                 bool(voided),
                 reason,
-                signature_note(sign_mode, deferred is not None, attached_at),
+                signature_note(
+                    sign_mode, deferred is not None, attached_at, bool(kept) and not voided
+                ),
                 signed_as or "",
             )
 

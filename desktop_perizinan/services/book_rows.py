@@ -29,7 +29,8 @@ class AgendaRow:
     voided: bool
     void_reason: str | None
     #: How the numbered document was signed: "basah", "TTE", "basah, TTE menunggu" (outage
-    #: mode, issue 12) or "basah, TTE dd-mm-yyyy" once the TTE is attached; "" otherwise.
+    #: mode, issue 12) or "basah, TTE dd-mm-yyyy" once the TTE is attached; "menunggu TTD"
+    #: (tanda tangan) for a number kept for a letter not yet signed (a refused BSrE call); "" otherwise.
     signature: str = ""
     #: "Ditandatangani oleh": the printed signature heading and name (issue 11: a.n., Plt.);
     #: "" for a line whose letter is not signed in the app.
@@ -37,13 +38,24 @@ class AgendaRow:
 
     @property
     def outage_note(self) -> str:
-        """The signature word worth a Keterangan cell: only a wet signature owing (or since
-        given) its TTE; a plain wet or electronic signature is the normal case."""
-        return self.signature if self.signature.startswith("basah, TTE") else ""
+        """The signature word worth a Keterangan cell: a wet signature owing (or since given)
+        its TTE, or a number kept for a letter still to be signed; a plain wet or electronic
+        signature is the normal case."""
+        owing = self.signature.startswith("basah, TTE") or self.signature == KEPT_NOTE
+        return self.signature if owing else ""
 
 
-def signature_note(sign_mode: str | None, deferred: bool, attached_at: datetime | None) -> str:
+#: The signature word of a line kept for a letter whose signing has not gone through yet
+#: (``services.number_reservation``): the number is the letter's, the letter not yet signed.
+KEPT_NOTE = "menunggu TTD"
+
+
+def signature_note(
+    sign_mode: str | None, deferred: bool, attached_at: datetime | None, kept: bool = False
+) -> str:
     """The agenda line's word on the signature (see ``AgendaRow.signature``)."""
+    if kept:
+        return KEPT_NOTE
     if deferred:
         return f"basah, TTE {attached_at:%d-%m-%Y}" if attached_at else "basah, TTE menunggu"
     if sign_mode == "elektronik":

@@ -66,12 +66,12 @@ def reserve(
     document_id: int,
     subject: str,
     addressee: str,
-) -> None:
+) -> AgendaEntry | None:
     """Take the number for a document that has none and no reserved line yet (the caller
-    holds the case's lock and commits right after)."""
+    holds the case's lock and commits right after); the new line, or None if one was kept."""
     if reserved_line(session, document_id) is not None:
-        return
-    numbering.take_number(
+        return None
+    return numbering.take_number(
         session,
         book_code,
         when=when,

@@ -185,8 +185,8 @@ class OutsideNumberService:
         given = str(number).strip()
         if not given:
             raise ValidationError("Nomor surat wajib diisi.", "number")
+        self._expire_apart(now)
         with self._s.db.transaction() as session:
-            self._expire(session, now)
             book = numbering.book_by_code(session, book_code)
             year = _book_year(book, letter_date, now.date())
             numbering._lock_counter(session, book, year)  # no one numbers while we judge
@@ -278,8 +278,8 @@ class OutsideNumberService:
         requested_by = _text(requested_by, "Nama pemesan", "requested_by", maximum=200)
         now = self._s.now()
         letter_date = letter_date or now.date()
+        self._expire_apart(now)
         with self._s.db.transaction() as session:
-            self._expire(session, now)
             book = numbering.book_by_code(session, book_code)
             _book_year(book, letter_date, now.date())
             hours = self._hours(session)
@@ -316,8 +316,8 @@ class OutsideNumberService:
         actor.require(*ROLES, what="memakai nomor pesanan")
         subject = _text(subject, "Perihal surat", "subject")
         now = self._s.now()
+        self._expire_apart(now)
         with self._s.db.transaction() as session:
-            self._expire(session, now)
             entry = session.scalars(
                 select(AgendaEntry)
                 .where(AgendaEntry.id == entry_id)
@@ -360,6 +360,14 @@ class OutsideNumberService:
         now = self._s.now()
         with self._s.db.transaction() as session:
             return self._expire(session, now)
+
+    def _expire_apart(self, now: datetime) -> None:
+        """Void the reservations past their time, in a transaction of its own, before a use
+        case that numbers: voiding appends to the audit log, and the audit head must never be
+        held by a transaction that then waits for a book's counter (every numbering use case
+        locks the counter first, then the audit head; the other order deadlocks with it)."""
+        with self._s.db.transaction() as session:
+            self._expire(session, now)
 
     @staticmethod
     def _expire(session: Session, now: datetime) -> int:

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from desktop_perizinan.db.models import Case, Document, StepRecord
-from desktop_perizinan.services import number_reservation
+from desktop_perizinan.services import audit, number_reservation
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.step_actions import acting_roles, document_events
 from desktop_perizinan.services.steps import lock_case, state_of
@@ -71,7 +71,7 @@ def reserve_for_step(
             if isinstance(backend, esign.Pkcs12Backend):
                 backend.check(now)  # a refused certificate takes no number
             request = dataclasses.replace(request, data={**request.data, "backend": backend})
-        number_reservation.reserve(
+        line = number_reservation.reserve(
             session,
             book,
             when=now,
@@ -81,6 +81,20 @@ def reserve_for_step(
             subject=doc.title,
             addressee=case.applicant.name,
         )
+        if line is not None:
+            # The audit log knows of every number taken, also one whose step then fails
+            # (BSrE refuses): the book's line is not left without its entry. Appended after
+            # the number, as every use case that numbers does (counter, then audit head).
+            audit.append(
+                session,
+                actor,
+                "nomor.untuk_surat",
+                at=now,
+                case_id=case.id,
+                buku=book,
+                nomor=line.number,
+                dokumen=doc.title,
+            )
     return request
 
 

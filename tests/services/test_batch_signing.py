@@ -95,7 +95,7 @@ def test_five_drafts_one_wrong_passphrase_four_signed_one_untouched(
             assert sig.ok and sig.signer.common_name == SIGNER.name
     lines = services.books.agenda("izin_lks_asing", 2026)
     assert [r.number for r in lines] == book
-    assert [r.signature for r in lines] == ["TTE", "TTE", "", "TTE", "TTE"]
+    assert [r.signature for r in lines] == ["TTE", "TTE", "menunggu TTD", "TTE", "TTE"]
     assert lines[2].reg_number == services.queries.case(failed.draft.case_id).reg_number
 
     # Each result is kept per case, without the passphrase anywhere.
@@ -151,7 +151,7 @@ def test_gateway_dropping_stops_the_batch_and_changes_nothing_after(services, us
     assert len(bs.waiting_drafts(services, kadis)) == 4
     # The signed file's number, and the number kept for the file the gateway dropped.
     lines = services.books.agenda("izin_lks_asing", 2026)
-    assert [r.signature for r in lines] == ["TTE", ""]
+    assert [r.signature for r in lines] == ["TTE", "menunggu TTD"]
 
 
 def test_refusals_before_anything_is_signed(services, users, drafts):
@@ -229,7 +229,7 @@ def test_v2_sends_the_batch_in_one_call_each_file_with_its_number(services, user
     assert all("Passphrase TTE salah" in r.message for r in refused.results)
     assert [_state(services, case_id) for case_id in drafts] == [("ttd_izin", None)] * 5
     lines = services.books.agenda("izin_lks_asing", 2026)
-    assert [r.number for r in lines] == book and {r.signature for r in lines} == {""}
+    assert [r.number for r in lines] == book and {r.signature for r in lines} == {"menunggu TTD"}
     kept = {r.number: r.reg_number for r in lines}
 
     report = bs.sign_waiting(

@@ -204,7 +204,7 @@ def test_each_gateway_error_is_a_message_and_changes_nothing(
     # is not locked during the call): it stays in the book for it, unsigned, no gap.
     (line,) = services.books.agenda("izin_lks_asing", 2026)
     assert (line.number, line.reg_number) == ("503/0001/IT-LKSA/DPMPTSPK/2026", before.reg_number)
-    assert line.signature == "" and not line.voided
+    assert line.signature == "menunggu TTD" and not line.voided
 
 
 def test_an_unreachable_gateway_and_an_empty_passphrase(services, users, driver, sim):

@@ -127,6 +127,23 @@ def test_another_pc_numbers_in_the_same_book_while_bsre_holds_the_signing_call(p
         pc_a.close()
 
 
+def _numbers_in_audit(services) -> list[tuple[int | None, str]]:
+    """(case, number) of every audited taking of a letter's number before its step."""
+    import json
+
+    from sqlalchemy import select
+
+    from desktop_perizinan.db.models import AuditEntry
+
+    with services.db.reading() as session:
+        rows = session.execute(
+            select(AuditEntry.case_id, AuditEntry.detail)
+            .where(AuditEntry.action == "nomor.untuk_surat")
+            .order_by(AuditEntry.id)
+        ).all()
+    return [(case_id, json.loads(detail)["nomor"]) for case_id, detail in rows]
+
+
 def test_a_refusal_after_the_number_keeps_it_for_the_permit_and_the_retry_signs_with_it(
     services, users, driver, sim
 ):
@@ -142,8 +159,10 @@ def test_a_refusal_after_the_number_keeps_it_for_the_permit_and_the_retry_signs_
     assert after.open_step == before.open_step and after.documents == before.documents
     assert after.timeline == before.timeline and after.permit_number is None
     (kept,) = services.books.agenda(BOOK, 2026)
-    assert (kept.number, kept.reg_number, kept.signature) == (_number(1), before.reg_number, "")
+    assert (kept.number, kept.reg_number) == (_number(1), before.reg_number)
+    assert (kept.signature, kept.outage_note) == ("menunggu TTD",) * 2
     assert not kept.voided
+    assert _numbers_in_audit(services) == [(first, _number(1))]  # the taking is audited
 
     # Meanwhile another permit is signed: it takes the next number, not the kept one.
     other = next(d for d in _sign(services, users, second_record).documents if d.number)
@@ -163,6 +182,11 @@ def test_a_refusal_after_the_number_keeps_it_for_the_permit_and_the_retry_signs_
     assert [(line.number, line.reg_number, line.signature) for line in lines] == [
         (_number(1), before.reg_number, "TTE"),
         (_number(2), services.queries.case(second).reg_number, "TTE"),
+    ]
+    # Each number taken once, audited once: the retry claimed the kept line.
+    assert _numbers_in_audit(services) == [
+        (first, _number(1)),
+        (second, _number(2)),
     ]
     # The penomoran step confirms the number taken at the signature; no second one.
     assert driver.run(first) is CaseStatus.ISSUED

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from gestures import choose
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
@@ -31,6 +32,7 @@ from desktop_perizinan.services.demo import (
     CaseDriver,
     create_demo_users,
 )
+from desktop_perizinan.ui.buku import BooksScreen
 from desktop_perizinan.ui.laporan.screen import ReportsScreen
 from desktop_perizinan.ui.tugas import StepDialog, TasksScreen
 from desktop_perizinan.ui.tugas.batch_sign import BatchSignDialog
@@ -289,6 +291,20 @@ def test_batch_signing_with_one_refused_file(
     assert {r.draft.case_id for r in report.results} == set(cases)
     qtbot.mouseClick(dialog.close_button, LEFT)
     assert not screen.batch_button.isVisible()  # one draft left: the step dialog does it
+
+    # The Buku shows the kept number as the letter's, still waiting for its signature.
+    books = BooksScreen(services, services.users.login("umum", DEMO_PASSWORD))
+    qtbot.addWidget(books)
+    books.resize(1280, 720)
+    books.show()
+    qtbot.waitExposed(books)
+    choose(qtbot, books.book_combo, "Buku Agenda Penomoran Izin LKS Asing")
+    qtbot.waitUntil(lambda: books.model.rowCount() == 3 and not books.loading.running)
+    notes = [
+        books.model.data(books.model.index(row, books.model.columnCount() - 1)) for row in range(3)
+    ]
+    assert notes == ["menunggu TTD", "", ""]
+    books.grab().save(str(tmp_path / "buku_kept_number.png"))
 
 
 def test_batch_progress_dialog_cancels_between_files(

@@ -37,6 +37,7 @@ from desktop_perizinan.services.book_export import (
     default_file_name,
     void_note,
 )
+from desktop_perizinan.services.book_rows import KEPT_NOTE
 from desktop_perizinan.services.books import AgendaRow, BookInfo, ExpeditionRow
 from desktop_perizinan.ui.laporan.progress import ProgressJob
 from desktop_perizinan.ui.laporan.tables import Col, SpecTableModel, SpecTableView, int_text
@@ -62,7 +63,14 @@ def agenda_columns(muted: QColor) -> list[Col[AgendaRow]]:
         return r.voided
 
     def reason_tip(r: AgendaRow) -> str:
-        return void_note(r.void_reason) if r.voided else ""
+        if r.voided:
+            return void_note(r.void_reason)
+        if r.signature == KEPT_NOTE:
+            return (
+                "Nomor ini sudah diambil untuk surat ini, tetapi surat belum ditandatangani "
+                "(mis. TTE ditolak). Nomor yang sama dipakai saat surat ditandatangani."
+            )
+        return ""
 
     return [
         Col("No. Urut", lambda r: str(r.seq), 70, align_right=True, color=grey),
@@ -81,7 +89,7 @@ def agenda_columns(muted: QColor) -> list[Col[AgendaRow]]:
                 "Dari buku lama" if r.taken_by == IMPORTED_BY else "")),
             190,
             color=lambda r: color("error") if r.voided else (
-                color("warning") if r.outage_note.endswith("menunggu") else None),
+                color("warning") if r.outage_note.endswith(("menunggu", KEPT_NOTE)) else None),
             tooltip=reason_tip,
         ),
     ]  # fmt: skip

@@ -24,7 +24,7 @@ from desktop_perizinan.documents import contexts as c
 from desktop_perizinan.documents.dates import format_date
 from desktop_perizinan.documents.field_text import display_value, display_values
 from desktop_perizinan.errors import ValidationError
-from desktop_perizinan.services import number_reservation, numbering
+from desktop_perizinan.services import number_reservation
 from desktop_perizinan.services.actor import Actor
 from desktop_perizinan.services.document_parts import DocumentRef
 from desktop_perizinan.workflow.definition import (
@@ -278,15 +278,8 @@ class LetterLifecycle(SignerBlocks):
             raise ValidationError(f"Dokumen ini sudah bernomor {doc.number}.")
         entry = number_reservation.claim(session, doc.id, book, when=now, by=actor.id)
         if entry is None:
-            entry = numbering.take_number(
-                session,
-                book,
-                when=now,
-                taken_by=actor.id,
-                case_id=case.id,
-                document_id=doc.id,
-                subject=doc.title,
-                addressee=case.applicant.name,
+            entry = number_reservation.take_for_letter(
+                session, book, case, doc, when=now, by=actor.id
             )
         doc.number = entry.number
         doc.numbered_by, doc.numbered_at = entry.taken_by or actor.id, entry.taken_at

@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_perizinan.db.models import AgendaEntry, NumberBook
+from desktop_perizinan.db.models import AgendaEntry, Case, Document, NumberBook
 from desktop_perizinan.services import numbering
 
 #: Why a reserved line is voided when the document is numbered from another book instead.
@@ -57,29 +57,29 @@ def kept_number(session: Session, document_id: int, book_code: str) -> str | Non
 
 
 def reserve(
-    session: Session,
-    book_code: str,
-    *,
-    when: datetime,
-    taken_by: int,
-    case_id: int,
-    document_id: int,
-    subject: str,
-    addressee: str,
+    session: Session, book_code: str, case: Case, doc: Document, *, when: datetime, by: int
 ) -> AgendaEntry | None:
     """Take the number for a document that has none and no reserved line yet (the caller
     holds the case's lock and commits right after); the new line, or None if one was kept."""
-    if reserved_line(session, document_id) is not None:
+    if reserved_line(session, doc.id) is not None:
         return None
+    return take_for_letter(session, book_code, case, doc, when=when, by=by)
+
+
+def take_for_letter(
+    session: Session, book_code: str, case: Case, doc: Document, *, when: datetime, by: int
+) -> AgendaEntry:
+    """A new line in ``book_code`` for the letter ``doc`` of ``case``: what the book records
+    of a letter (its title, the applicant it is addressed to), however it is taken."""
     return numbering.take_number(
         session,
         book_code,
         when=when,
-        taken_by=taken_by,
-        case_id=case_id,
-        document_id=document_id,
-        subject=subject,
-        addressee=addressee,
+        taken_by=by,
+        case_id=case.id,
+        document_id=doc.id,
+        subject=doc.title,
+        addressee=case.applicant.name,
     )
 
 

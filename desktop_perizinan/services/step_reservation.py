@@ -71,16 +71,7 @@ def reserve_for_step(
             if isinstance(backend, esign.Pkcs12Backend):
                 backend.check(now)  # a refused certificate takes no number
             request = dataclasses.replace(request, data={**request.data, "backend": backend})
-        line = number_reservation.reserve(
-            session,
-            book,
-            when=now,
-            taken_by=actor.id,
-            case_id=case.id,
-            document_id=doc.id,
-            subject=doc.title,
-            addressee=case.applicant.name,
-        )
+        line = number_reservation.reserve(session, book, case, doc, when=now, by=actor.id)
         if line is not None:
             # The audit log knows of every number taken, also one whose step then fails
             # (BSrE refuses): the book's line is not left without its entry. Appended after

@@ -2,8 +2,8 @@
 
 Each draft goes through the same use case as the signing step (``casework.act``, mode
 "elektronik"), one transaction per case that stores the signed PDF, so a file that fails
-leaves its case exactly as it was. Its number is taken just before, in a short transaction of
-its own (``services.step_reservation``), so the book's counter is not locked while BSrE
+leaves its case exactly as it was. Its number is taken apart, in a short transaction of its
+own (``services.number_reservation``), so the book's counter is not locked while BSrE
 answers: a file refused after that keeps its number in the book, for that same draft, and the
 next attempt signs with it (``services.number_reservation``); the book never has a gap. The
 signing backend (his own PKCS#12, opened once, or BSrE with the passphrase/TOTP asked once) is
@@ -405,7 +405,7 @@ def _sign_in_one_call(
     """BSrE V2: every file in one gateway call, each with its number printed.
 
     1. Each draft runs through the signing step with :class:`_Capture`: its number is taken
-       (kept for it, ``services.step_reservation``), its final PDF rendered, and the step's
+       (kept for it, ``services.number_reservation``), its final PDF rendered, and the step's
        transaction rolled back at the moment it would call the gateway.
     2. One ``sign_batch`` call (V2: ``file: [...]``) for the prepared files.
     3. Each draft runs through the step again with :class:`_Replay`: the same letter with the

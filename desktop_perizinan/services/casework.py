@@ -8,7 +8,7 @@ asks the engine for the transition, and writes it all with the audit entry in on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from desktop_perizinan.services import audit
 from desktop_perizinan.services.actor import ADMIN_ROLE, Actor
 from desktop_perizinan.services.attachments import AttachmentIn, store_attachment
 from desktop_perizinan.services.document_parts import DocumentRef
-from desktop_perizinan.services.step_reservation import reserve_for_step
+from desktop_perizinan.services.number_reservation import APART, NumberNeeded, reserve_needed
 from desktop_perizinan.services.steps import close_step, lock_case, open_step, state_of
 from desktop_perizinan.workflow import engine
 from desktop_perizinan.workflow.definition import (
@@ -73,10 +73,26 @@ class CaseWorkService:
 
     def act(self, actor: Actor, request: ActRequest) -> ActResult:
         now = self._s.now()
-        # A letter's number is taken in its own short transaction first, so that the book's
-        # counter is not locked while the letter is rendered and signed (BSrE: seconds).
-        request = reserve_for_step(self._s, actor, request, now)
+        apart = True
+        for _attempt in range(3):
+            try:
+                return self._act(actor, request, now, numbers_apart=apart)
+            except NumberNeeded as need:
+                # Everything the step checks before its number passed, and nothing of the
+                # attempt was kept. The number is taken in a short transaction of its own,
+                # so that the book's counter is not locked while the letter is rendered and
+                # signed (BSrE: seconds); then the step runs again and claims it.
+                with self._s.db.transaction() as session:
+                    apart = reserve_needed(session, actor, need, when=now)
+        raise AssertionError("langkah tetap meminta nomor sesudah nomornya diambil")
+
+    def _act(
+        self, actor: Actor, request: ActRequest, now: datetime, *, numbers_apart: bool
+    ) -> ActResult:
+        """The step's transaction (see ``act``); ``numbers_apart``: a letter's number is asked
+        for (``NumberNeeded``) rather than taken inside (``services.number_reservation``)."""
         with self._s.db.transaction() as session:
+            session.info[APART] = numbers_apart
             record = session.get(StepRecord, request.step_record_id)
             if record is None:
                 raise NotFound("Langkah tidak ditemukan.")

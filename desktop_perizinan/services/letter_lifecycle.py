@@ -155,9 +155,9 @@ class LetterLifecycle(SignerBlocks):
         printed and signed by hand. Wet, number-then-sign: the numbered letter was printed for
         signature; this makes it final. Electronic, sign-then-number: the number must show in
         the PDF that is signed, so it is given to the letter now from ``data["book"]`` (the
-        book of the following penomoran step): the line taken for it just before this
-        transaction (``services.step_reservation``), so the counter is not locked while the
-        PDF is rendered and signed. Electronic, number-then-sign: the
+        book of the following penomoran step): the line kept for it, taken apart
+        (``services.number_reservation``), so the counter is not locked while the PDF is
+        rendered and signed. Electronic, number-then-sign: the
         numbered letter is rendered final and signed. The PDF is signed (PAdES, invisible
         field) through the signer's backend; no secret is stored.
         """
@@ -268,16 +268,20 @@ class LetterLifecycle(SignerBlocks):
     ) -> dict[str, Any]:
         """The number from ``book``; the payload of the version that will show it.
 
-        Usually the line taken for this document just before this transaction (by
-        ``services.step_reservation``, or at an earlier attempt that failed): claimed here, so
-        the counter is not locked while the letter is rendered and signed. The letter then
-        carries the line's moment and clerk, as the book does. Without one, the number is
-        taken here (a letter drafted in this same step).
+        Usually the line kept for this document (taken apart just before, see
+        ``services.number_reservation``, or at an earlier attempt that failed): claimed here,
+        so the counter is not locked while the letter is rendered and signed. The letter then
+        carries the line's moment and clerk, as the book does. Without one, a step run by
+        ``act`` asks for it (:class:`NumberNeeded`); otherwise (a letter drafted in this same
+        step) the number is taken here.
         """
         if doc.number is not None:
             raise ValidationError(f"Dokumen ini sudah bernomor {doc.number}.")
-        entry = number_reservation.claim(session, doc.id, book, when=now, by=actor.id)
+        entry = number_reservation.claim(session, doc.id, book)
         if entry is None:
+            if session.info.get(number_reservation.APART):
+                # Taken in a short transaction of its own, then this step runs again.
+                raise number_reservation.NumberNeeded(doc.id, case.id, book)
             entry = number_reservation.take_for_letter(
                 session, book, case, doc, when=now, by=actor.id
             )

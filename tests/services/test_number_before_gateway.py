@@ -224,3 +224,31 @@ def test_gateway_down_then_wet_the_numbering_step_prints_the_number_kept_for_the
     lines = services.books.agenda(BOOK, 2026)
     assert [line.number for line in lines] == [_number(1), _number(2)]
     assert lines[0].signature == "basah, TTE menunggu"
+
+
+def test_a_step_refused_before_its_number_takes_none(services, users, driver, sim):
+    """The step's own checks run before the number is asked for: an attachment over the
+    office's limit refuses the signing step, and the book and the audit log stay empty."""
+    from desktop_perizinan.errors import ValidationError
+    from desktop_perizinan.services.attachments import AttachmentIn
+
+    _use_bsre(services, users, sim)
+    case_id, record_id = _at_signing(services, driver, seed=0)
+    too_big = services.settings.attachment_limit_bytes() + 1
+    scan = AttachmentIn("lampiran.pdf", b"%PDF-1.4\n" + b"0" * too_big + b"\n%%EOF\n")
+    with pytest.raises(ValidationError):
+        services.work.act(
+            users["kadis"],
+            ActRequest(
+                record_id,
+                "ditandatangani",
+                data={"mode": "elektronik", "passphrase": SIGNER.passphrase},
+                attachments=(scan,),
+            ),
+        )
+    assert services.books.agenda(BOOK, 2026) == []
+    assert _numbers_in_audit(services) == [] and sim.sign_requests == []
+    # Without the oversized scan the same step signs, with the book's first number.
+    signed = next(d for d in _sign(services, users, record_id).documents if d.number)
+    assert signed.number == _number(1)
+    assert _numbers_in_audit(services) == [(case_id, _number(1))]

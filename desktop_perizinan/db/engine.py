@@ -99,30 +99,33 @@ _CHECKED_IN: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionar
 
 
 def _note_checkin(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    """Remember when a connection came back idle; one that failed is pinged as before."""
-    if dbapi_connection is not None and _idle_and_ok(dbapi_connection):
+    """Remember when a connection came back idle; one that failed is pinged as before (its
+    socket is looked at on the next checkout, where it matters)."""
+    if dbapi_connection is not None and _idle(dbapi_connection):
         _CHECKED_IN[dbapi_connection] = time.monotonic()
 
 
+def _idle(dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
+    """libpq calls the connection open and outside a transaction (no round trip)."""
+    from psycopg.pq import ConnStatus, TransactionStatus
+
+    pgconn = dbapi_connection.pgconn
+    return pgconn.status == ConnStatus.OK and pgconn.transaction_status == TransactionStatus.IDLE
+
+
 def _idle_and_ok(dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
-    """The connection as seen from this side, without a round trip: libpq calls it open and
-    outside a transaction, and nothing waits to be read on its socket.
+    """The connection as seen from this side, without a round trip: idle (:func:`_idle`), and
+    nothing waits to be read on its socket.
 
     An idle connection is never sent anything; a server that shuts down or kills the backend
     sends its FATAL message and closes the socket, which makes it readable at once: that case
     gets the real ping (and the pool's reconnect) as before.
     """
-    import psycopg
-
-    pgconn = dbapi_connection.pgconn
-    if (
-        pgconn.status != psycopg.pq.ConnStatus.OK
-        or pgconn.transaction_status != psycopg.pq.TransactionStatus.IDLE
-    ):
+    if not _idle(dbapi_connection):
         return False
     try:
-        readable, _, _ = select.select([pgconn.socket], [], [], 0)
-    except (OSError, ValueError, psycopg.OperationalError):
+        readable, _, _ = select.select([dbapi_connection.pgconn.socket], [], [], 0)
+    except Exception:  # a closed or broken socket: let the real ping decide
         return False
     return not readable
 

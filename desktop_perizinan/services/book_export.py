@@ -189,7 +189,11 @@ class BookExportService:
                 DeferredTte.id,
                 DeferredTte.attached_at,
                 Document.signed_as,
-                AgendaEntry.document_id.is_not(None) & Document.number.is_(None),
+                # Kept for a letter not yet signed (``number_reservation.reserved_line``).
+                AgendaEntry.document_id.is_not(None)
+                & Document.number.is_(None)
+                & (AgendaEntry.origin == "app")
+                & AgendaEntry.imported.is_(False),
             )
             .outerjoin(Case, Case.id == AgendaEntry.case_id)
             .outerjoin(Document, Document.id == AgendaEntry.document_id)

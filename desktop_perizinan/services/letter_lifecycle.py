@@ -282,9 +282,7 @@ class LetterLifecycle(SignerBlocks):
             if session.info.get(number_reservation.APART):
                 # Taken in a short transaction of its own, then this step runs again.
                 raise number_reservation.NumberNeeded(doc.id, case.id, book)
-            entry = number_reservation.take_for_letter(
-                session, book, case, doc, when=now, by=actor.id
-            )
+            entry = number_reservation.take_for_letter(session, book, case, doc, when=now, by=actor)
         doc.number = entry.number
         doc.numbered_by, doc.numbered_at = entry.taken_by or actor.id, entry.taken_at
         payload = dict(doc.versions[-1].body)

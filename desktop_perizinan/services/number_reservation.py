@@ -103,31 +103,33 @@ def reserve_needed(session: Session, actor: Actor, need: NumberNeeded, *, when: 
             session, actor, "agenda.batal", at=when, case_id=case.id,
             nomor=line.number, alasan=BOOK_CHANGED,
         )  # fmt: skip
-    line = take_for_letter(session, need.book_code, case, doc, when=when, by=actor.id)
-    # The audit log knows of every number taken, also one whose step then fails (BSrE
-    # refuses). Appended after the number: every use case locks a counter before the audit head.
-    audit.append(
-        session, actor, "nomor.untuk_surat", at=when, case_id=case.id,
-        buku=need.book_code, nomor=line.number, dokumen=doc.title,
-    )  # fmt: skip
+    take_for_letter(session, need.book_code, case, doc, when=when, by=actor)
     return True
 
 
 def take_for_letter(
-    session: Session, book_code: str, case: Case, doc: Document, *, when: datetime, by: int
+    session: Session, book_code: str, case: Case, doc: Document, *, when: datetime, by: Actor
 ) -> AgendaEntry:
-    """A new line in ``book_code`` for the letter ``doc`` of ``case``: what the book records
-    of a letter (its title, the applicant it is addressed to), however it is taken."""
-    return numbering.take_number(
+    """A new line in ``book_code`` for the letter ``doc`` of ``case``, and its audit entry:
+    what the book records of a letter (its title, the applicant it is addressed to), however
+    it is taken. The audit log knows of every number taken, also one whose step then fails
+    (BSrE refuses); appended after the number, as every use case locks a counter before the
+    audit head."""
+    line = numbering.take_number(
         session,
         book_code,
         when=when,
-        taken_by=by,
+        taken_by=by.id,
         case_id=case.id,
         document_id=doc.id,
         subject=doc.title,
         addressee=case.applicant.name,
     )
+    audit.append(
+        session, by, "nomor.untuk_surat", at=when, case_id=case.id,
+        buku=book_code, nomor=line.number, dokumen=doc.title,
+    )  # fmt: skip
+    return line
 
 
 def claim(session: Session, document_id: int, book_code: str) -> AgendaEntry | None:

@@ -185,7 +185,7 @@ class OutsideNumberService:
         given = str(number).strip()
         if not given:
             raise ValidationError("Nomor surat wajib diisi.", "number")
-        self._expire_apart(now)
+        self.expire_due(now)
         with self._s.db.transaction() as session:
             book = numbering.book_by_code(session, book_code)
             year = _book_year(book, letter_date, now.date())
@@ -278,7 +278,7 @@ class OutsideNumberService:
         requested_by = _text(requested_by, "Nama pemesan", "requested_by", maximum=200)
         now = self._s.now()
         letter_date = letter_date or now.date()
-        self._expire_apart(now)
+        self.expire_due(now)
         with self._s.db.transaction() as session:
             book = numbering.book_by_code(session, book_code)
             _book_year(book, letter_date, now.date())
@@ -316,7 +316,7 @@ class OutsideNumberService:
         actor.require(*ROLES, what="memakai nomor pesanan")
         subject = _text(subject, "Perihal surat", "subject")
         now = self._s.now()
-        self._expire_apart(now)
+        self.expire_due(now)
         with self._s.db.transaction() as session:
             entry = session.scalars(
                 select(AgendaEntry)
@@ -355,19 +355,15 @@ class OutsideNumberService:
             )
             return [OutsideLine(e.id, e.number, e.seq, e.reserved_until) for e in rows]
 
-    def expire_due(self) -> int:
-        """Void every reservation past its time; how many were voided."""
-        now = self._s.now()
+    def expire_due(self, now: datetime | None = None) -> int:
+        """Void every reservation past its time, in a transaction of its own; how many were
+        voided. Also run before each use case here that numbers: voiding appends to the audit
+        log, and the audit head must never be held by a transaction that then waits for a
+        book's counter (every numbering use case locks the counter first, then the audit
+        head; the other order deadlocks with it)."""
+        when = self._s.now() if now is None else now
         with self._s.db.transaction() as session:
-            return self._expire(session, now)
-
-    def _expire_apart(self, now: datetime) -> None:
-        """Void the reservations past their time, in a transaction of its own, before a use
-        case that numbers: voiding appends to the audit log, and the audit head must never be
-        held by a transaction that then waits for a book's counter (every numbering use case
-        locks the counter first, then the audit head; the other order deadlocks with it)."""
-        with self._s.db.transaction() as session:
-            self._expire(session, now)
+            return self._expire(session, when)
 
     @staticmethod
     def _expire(session: Session, now: datetime) -> int:

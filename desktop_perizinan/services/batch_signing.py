@@ -351,7 +351,13 @@ class _Capture:
 @dataclass(frozen=True)
 class _Replay:
     """A backend that answers the step with the file signed in the batch's call, when the
-    step asks for exactly the request prepared; anything else is signed on its own."""
+    step asks for exactly the request prepared.
+
+    A letter that changed between the preparing and the storing is refused for this batch
+    (:data:`CHANGED_SINCE_PREPARED`), never sent again on its own: BSrE's one-time code was
+    spent on the batch's call, so a second call would come back as a wrong passphrase and
+    count towards the certificate's lock-out. The Kadis signs that letter again.
+    """
 
     backend: Any
     request: Any
@@ -364,11 +370,17 @@ class _Replay:
     def sign(self, request: Any, at: Any) -> Any:
         if _same_letter(request, self.request):
             return self.signed
-        return self.backend.sign(request, at)
+        raise ValidationError(CHANGED_SINCE_PREPARED)
 
     def sign_batch(self, requests: Any, at: Any) -> Any:
         return self.backend.sign_batch(requests, at)
 
+
+#: Why a letter of a V2 batch is not stored: it changed after the batch's call was prepared.
+CHANGED_SINCE_PREPARED = (
+    "Surat berubah sejak disiapkan untuk tanda tangan bersama; tidak dikirim ulang. "
+    "Tandatangani surat ini sekali lagi."
+)
 
 #: What differs between two renderings of the same letter: the renderer's wall-clock
 #: creation/modification dates (fixed width) and the file identifier made from them.

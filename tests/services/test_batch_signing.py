@@ -278,3 +278,30 @@ def test_v2_cancelling_while_preparing_sends_only_the_prepared_files(services, u
     assert len(bs.waiting_drafts(services, kadis)) == 3
     lines = services.books.agenda("izin_lks_asing", 2026)
     assert [r.signature for r in lines] == ["TTE", "TTE"]
+
+
+def test_a_v2_letter_changed_since_it_was_prepared_is_refused_not_sent_again() -> None:
+    """The batch's one call spent BSrE's one-time code: a letter that renders differently when
+    it is stored is refused with its own sentence, and nothing goes to the gateway again."""
+    from desktop_perizinan.services.esign.backend import SignRequest
+
+    class Gateway:
+        kind = "bsre"
+
+        def __init__(self) -> None:
+            self.calls: list[object] = []
+
+        def sign(self, request: object, at: object) -> object:
+            self.calls.append(request)
+            return request
+
+    gateway = Gateway()
+    prepared = SignRequest(pdf=b"%PDF-1.7 huruf a", reason="Izin 503/0001")
+    replay = bs._Replay(gateway, prepared, signed="signed-in-the-batch")
+    assert replay.sign(SignRequest(pdf=b"%PDF-1.7 huruf a", reason="Izin 503/0001"), None) == (
+        "signed-in-the-batch"
+    )
+    with pytest.raises(ValidationError) as refused:
+        replay.sign(SignRequest(pdf=b"%PDF-1.7 huruf b", reason="Izin 503/0001"), None)
+    assert refused.value.message == bs.CHANGED_SINCE_PREPARED
+    assert gateway.calls == []

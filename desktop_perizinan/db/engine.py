@@ -18,13 +18,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_perizinan import paths
+from desktop_perizinan.db import commit_outcome
 from desktop_perizinan.errors import DatabaseError
 from desktop_perizinan.paths import ENV_DB_URL as ENV_URL
 from desktop_perizinan.paths import default_sqlite_path
+
+#: The start of the message for a COMMIT whose outcome the server could not tell in time.
+UNKNOWN_OUTCOME = "Koneksi ke server basis data terputus tepat saat menyimpan"
 
 #: Kept under its old name for callers that import it from here.
 is_network_path = paths.is_network_path
@@ -195,11 +200,16 @@ def is_postgresql(engine: Engine) -> bool:
 class Database:
     """An engine and its session factory: what services receive (never a global)."""
 
+    #: How long a use case whose COMMIT answer was lost waits to learn whether it took effect.
+    commit_check_s: float = commit_outcome.RESOLVE_WITHIN_S
+
     def __init__(self, url: str) -> None:
         self.url = url
         self._description: str | None = None
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if is_postgresql(self.engine):
+            event.listen(self.sessions, "after_begin", commit_outcome.note_transaction_id)
         self.read_sessions = sessionmaker(
             self.engine.execution_options(read_only=True), expire_on_commit=False
         )
@@ -210,12 +220,51 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One use case, one transaction: commit on success, roll back on any error."""
+        """One use case, one transaction: commit on success, roll back on any error.
+
+        A COMMIT whose answer was lost with the connection (PostgreSQL) is looked up before
+        anything is said to the clerk (:mod:`commit_outcome`): if it took effect, the use case
+        succeeded and returns as usual; if not, the usual "nothing saved" sentence is true."""
         from desktop_perizinan.db.errors import database_errors
 
         # A lost server or a locked file becomes a sentence, not a driver traceback.
-        with database_errors(self.describe()), self.sessions() as session, session.begin():
-            yield session
+        with database_errors(self.describe()), self.sessions() as session:
+            session.begin()
+            try:
+                yield session
+                session.flush()  # a refused row fails here, before the COMMIT
+            except BaseException:
+                session.rollback()
+                raise
+            self._commit(session)
+
+    def _commit(self, session: Session) -> None:
+        """COMMIT; one whose answer never came is looked up by its transaction id.
+
+        When it took effect the session is only closed (by the caller's ``with``), not rolled
+        back: what the use case returns stays as a commit leaves it (``expire_on_commit`` is
+        off), where a rollback would expire it."""
+        try:
+            session.commit()
+        except sa_exc.DBAPIError as exc:
+            xid = session.info.get(commit_outcome.XID_KEY)
+            outcome = (
+                commit_outcome.lost_commit_took_effect(
+                    self.engine, xid, within_s=self.commit_check_s
+                )
+                if xid is not None and exc.connection_invalidated
+                else False
+            )
+            if outcome:
+                return
+            session.rollback()
+            if outcome is None:
+                raise DatabaseError(
+                    f"{UNKNOWN_OUTCOME} ({self.describe()}): belum dapat dipastikan apakah "
+                    "pekerjaan ini tersimpan. Setelah server menyala, periksa datanya (daftar "
+                    "permohonan atau buku agenda) sebelum mengulang."
+                ) from exc
+            raise
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

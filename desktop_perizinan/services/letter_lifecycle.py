@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import (
+    AgendaEntry,
     Case,
     Document,
     DocumentVersion,
@@ -35,7 +36,7 @@ from desktop_perizinan.workflow.definition import (
 from desktop_perizinan.workflow.placeholders import fill
 
 if TYPE_CHECKING:
-    pass
+    from desktop_perizinan.services.numbering import TakenNumber
 
 from desktop_perizinan.services.document_parts import (
     case_reference,
@@ -277,7 +278,7 @@ class LetterLifecycle(SignerBlocks):
         """
         if doc.number is not None:
             raise ValidationError(f"Dokumen ini sudah bernomor {doc.number}.")
-        entry = number_reservation.claim(session, doc.id, book)
+        entry: AgendaEntry | TakenNumber | None = number_reservation.claim(session, doc.id, book)
         if entry is None:
             if session.info.get(number_reservation.APART):
                 # Taken in a short transaction of its own, then this step runs again.

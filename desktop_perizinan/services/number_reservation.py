@@ -109,7 +109,7 @@ def reserve_needed(session: Session, actor: Actor, need: NumberNeeded, *, when: 
 
 def take_for_letter(
     session: Session, book_code: str, case: Case, doc: Document, *, when: datetime, by: Actor
-) -> AgendaEntry:
+) -> numbering.TakenNumber:
     """A new line in ``book_code`` for the letter ``doc`` of ``case``, and its audit entry:
     what the book records of a letter (its title, the applicant it is addressed to), however
     it is taken. The audit log knows of every number taken, also one whose step then fails

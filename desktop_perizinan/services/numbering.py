@@ -32,7 +32,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from desktop_perizinan.db.models import AgendaEntry, NumberBook, NumberCounter
 from desktop_perizinan.db.upsert import insert_if_absent
@@ -42,7 +42,6 @@ from desktop_perizinan.workflow.placeholders import format_number, number_values
 _COUNTER = NumberCounter.__table__
 _AGENDA = AgendaEntry.__table__
 _BOOK = NumberBook.__table__
-_COLUMNS = frozenset(c.key for c in AgendaEntry.__mapper__.column_attrs)
 #: Every other column of a new line, so the returned object needs no refresh query.
 _PLAIN_LINE: dict[str, object] = {
     "imported": False,
@@ -143,6 +142,26 @@ class _KnownBook:
 _KNOWN_BOOKS: weakref.WeakKeyDictionary[object, dict[str, _KnownBook]] = weakref.WeakKeyDictionary()
 
 
+@dataclass(frozen=True, slots=True)
+class TakenNumber:
+    """A line just written to an agenda book: what the caller prints and records.
+
+    A value rather than the ORM row: making the row a persistent object of the session cost
+    more, inside the counter's lock, than the statement that took the number (issue 14). A
+    caller that must change the line (a void) loads it: ``session.get(AgendaEntry, id)``.
+    """
+
+    id: int
+    book_id: int
+    year: int
+    seq: int
+    number: str
+    taken_at: datetime
+    taken_by: int | None
+    case_id: int | None
+    document_id: int | None
+
+
 def take_number(
     session: Session,
     book_code: str,
@@ -154,12 +173,11 @@ def take_number(
     subject: str = "",
     addressee: str = "",
     **extra: object,
-) -> AgendaEntry:
+) -> TakenNumber:
     """Take the next number of a book inside the caller's transaction.
 
     ``extra`` are further agenda columns (the origin of a reserved or hand-issued number).
-    The line is returned as a persistent ORM object without a flush: callers read its number
-    and may change it (a void) like any loaded row.
+    What comes back is the line as a value (:class:`TakenNumber`), not an ORM object.
     """
     line: dict[str, object] = {
         "taken_at": when,
@@ -178,7 +196,6 @@ def take_number(
     if known_books is None:
         known_books = _KNOWN_BOOKS.setdefault(bind, {})
     known = known_books.get(book_code)
-    book: NumberBook | None = None
     values = row = None
     if known is not None and one_statement:  # the usual case: one round trip, then COMMIT
         values, row = _take_known(session, known, line, when)
@@ -203,7 +220,17 @@ def take_number(
     # ... and ends at the caller's commit: nothing else is sent in between.
     if values["number"] != format_number(known.pattern, int(values["seq"]), when):  # type: ignore[call-overload]
         raise AssertionError("nomor dari basis data tidak sesuai pola buku")  # rolls back
-    return _adopt(session, book, values)
+    return TakenNumber(
+        id=int(values["id"]),  # type: ignore[call-overload]
+        book_id=known.id,
+        year=int(values["year"]),  # type: ignore[call-overload]
+        seq=int(values["seq"]),  # type: ignore[call-overload]
+        number=str(values["number"]),
+        taken_at=when,
+        taken_by=taken_by,
+        case_id=case_id,
+        document_id=document_id,
+    )
 
 
 def _take_known(
@@ -297,20 +324,6 @@ def _one_statement(columns: tuple[str, ...]) -> Insert:
         )
         .returning(_AGENDA.c.id, _AGENDA.c.seq, _AGENDA.c.number)
     )
-
-
-def _adopt(session: Session, book: NumberBook | None, values: dict[str, object]) -> AgendaEntry:
-    """Make a row written with Core a persistent object of the session, without a query
-    (``entry.book``, when not given, loads on first use, from the identity map if there)."""
-    # Filled straight into __dict__ (as a query result would be): the instrumented
-    # constructor's per-attribute events cost more than the statement that took the number.
-    entry = AgendaEntry.__mapper__.class_manager.new_instance()
-    entry.__dict__.update({k: v for k, v in values.items() if k in _COLUMNS})
-    if book is not None:
-        entry.__dict__["book"] = book
-    make_transient_to_detached(entry)
-    session.add(entry)
-    return entry
 
 
 def void_entry(

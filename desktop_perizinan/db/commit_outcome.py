@@ -5,7 +5,7 @@ with a broken connection and no answer, while the server may already have made t
 transaction durable. Telling the clerk "nothing was saved" then is wrong: she types the
 application again and the office has two cases, the first with a registration number no resi
 was ever printed for. PostgreSQL answers the question exactly (``pg_xact_status``, made for
-this): each write transaction learns its transaction id when it begins, and a COMMIT lost on
+this): each ``Database.transaction()`` learns its transaction id when it begins, and a COMMIT lost on
 the wire is looked up by that id once the server answers again.
 
 The id costs no extra round trip: psycopg opens a transaction by sending ``BEGIN`` on its own
@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 
 #: Where a write session keeps its transaction id (``Session.info``).
 XID_KEY = "perizinan.xid"
-#: How long a use case waits for the server to say whether its lost COMMIT took effect: a
-#: server that restarts after a power cut is back within this; the clerk sees the busy cursor.
+#: How long a use case waits for the server to say whether its lost COMMIT took effect (the
+#: clerk sees the busy cursor): a server process restarted, or a LAN blip, is back within it;
+#: a server PC rebooting is not, and the clerk is told the outcome is not known yet.
 RESOLVE_WITHIN_S = 20.0
 #: Between two attempts to ask a server that is not back yet.
 RETRY_EVERY_S = 0.5
@@ -44,10 +45,11 @@ def _queries(connection: Connection) -> tuple[str, str]:
     return "SELECT txid_current()", "SELECT txid_status(CAST(:xid AS bigint))"
 
 
-def note_transaction_id(
-    session: Session, _transaction: SessionTransaction, connection: Any
-) -> None:
-    """``after_begin`` of a write session: open the transaction and remember its id."""
+def note_transaction_id(session: Session, transaction: SessionTransaction, connection: Any) -> None:
+    """``after_begin`` of a write session: open the transaction and remember its id (a
+    savepoint has its transaction's id already)."""
+    if transaction.nested:
+        return
     id_query, _ = _queries(connection)
     dbapi = connection.connection.dbapi_connection
     xid = _begin_with_id(dbapi, id_query)
@@ -57,30 +59,45 @@ def note_transaction_id(
 
 
 def _begin_with_id(dbapi: Any, id_query: str) -> int | None:
-    """``BEGIN`` and the id query in one message straight on libpq, or None where psycopg's own
-    ``BEGIN`` would say more than ``BEGIN``, or the message failed: the caller then asks in a
-    statement of its own, through SQLAlchemy, which reports a lost server as a disconnect and
-    replaces the connection (an error raised here would bypass that)."""
+    """``BEGIN`` (as psycopg would send it) and the id query in one message straight on libpq;
+    None where that cannot be done or failed, the transaction then left as it was found. The
+    caller then asks in a statement of its own, through SQLAlchemy, which reports a lost or
+    read-only server as it reports any error (raised here, it would bypass that)."""
     import psycopg
     from psycopg.pq import ExecStatus, TransactionStatus
 
     pgconn = dbapi.pgconn
-    plain = (
-        not dbapi.autocommit
-        and dbapi.isolation_level is None
-        and dbapi.read_only is None
-        and dbapi.deferrable is None
-        and getattr(dbapi, "_pipeline", None) is None
-    )
-    if not plain or pgconn.transaction_status != TransactionStatus.IDLE:
+    begin = _begin_command(dbapi)
+    if begin is None or pgconn.transaction_status != TransactionStatus.IDLE:
         return None
     try:
-        result = pgconn.exec_(f"BEGIN; {id_query}".encode())
+        result = pgconn.exec_(begin + b"; " + id_query.encode())
     except psycopg.Error:
-        return None  # a broken connection: the statement of its own reports it as SQLAlchemy does
-    if result.status != ExecStatus.TUPLES_OK:
+        return None  # a broken connection: the statement of its own reports it
+    if result.status == ExecStatus.TUPLES_OK:
+        return int(result.get_value(0, 0))
+    if pgconn.transaction_status == TransactionStatus.INERROR:
+        pgconn.exec_(b"ROLLBACK")  # BEGIN went through, the id did not: as before the message
+    return None
+
+
+def _begin_command(dbapi: Any) -> bytes | None:
+    """psycopg's own start of a transaction for this connection, from its public settings
+    (``psycopg.Connection._get_tx_start_command`` builds the same), or None where psycopg
+    would not send one (autocommit, a pipeline)."""
+    from psycopg import IsolationLevel
+
+    if dbapi.autocommit or getattr(dbapi, "_pipeline", None) is not None:
         return None
-    return int(result.get_value(0, 0))
+    parts = [b"BEGIN"]
+    if dbapi.isolation_level is not None:
+        level = IsolationLevel(dbapi.isolation_level).name.replace("_", " ")
+        parts.append(b"ISOLATION LEVEL " + level.encode())
+    if dbapi.read_only is not None:
+        parts.append(b"READ ONLY" if dbapi.read_only else b"READ WRITE")
+    if dbapi.deferrable is not None:
+        parts.append(b"DEFERRABLE" if dbapi.deferrable else b"NOT DEFERRABLE")
+    return b" ".join(parts)
 
 
 def lost_commit_took_effect(engine: Engine, xid: int, *, within_s: float) -> bool | None:
@@ -93,16 +110,20 @@ def lost_commit_took_effect(engine: Engine, xid: int, *, within_s: float) -> boo
         if status in ("committed", "aborted"):
             log.warning("COMMIT tanpa jawaban: transaksi %s ternyata %s", xid, status)
             return status == "committed"
-        if time.monotonic() >= deadline:
+        if status == "unknown" or time.monotonic() >= deadline:
             log.warning("COMMIT tanpa jawaban: status transaksi %s belum diketahui", xid)
             return None
         time.sleep(RETRY_EVERY_S)
 
 
-def _status(engine: Engine, xid: int) -> str | None:
+def _status(engine: Engine, xid: int) -> str:
+    """``committed``, ``aborted``, ``in progress``, ``unreachable`` (not back yet: ask again)
+    or ``unknown`` (the server answered but cannot tell: asking again will not help)."""
     try:
         with engine.connect() as connection:
             _, status_query = _queries(connection)
-            return connection.execute(text(status_query), {"xid": str(xid)}).scalar()
-    except sa_exc.DBAPIError:
-        return None  # not back yet
+            status = connection.execute(text(status_query), {"xid": str(xid)}).scalar()
+    except sa_exc.DBAPIError as exc:
+        connecting = exc.statement is None
+        return "unreachable" if connecting or exc.connection_invalidated else "unknown"
+    return "unknown" if status is None else str(status)

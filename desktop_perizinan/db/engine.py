@@ -87,7 +87,18 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
             parsed,
             pool_size=pool_size,
             pool_pre_ping=True,
-            connect_args={"connect_timeout": 10, "application_name": "perizinan"},
+            connect_args={
+                "connect_timeout": 10,
+                "application_name": "perizinan",
+                # A pulled cable or a server PC without power sends nothing: without these a
+                # statement or COMMIT would wait for TCP's own timeout (about 15 minutes)
+                # before the clerk hears anything (see db/commit_outcome.py).
+                "keepalives": 1,
+                "keepalives_idle": 10,
+                "keepalives_interval": 3,
+                "keepalives_count": 3,
+                "tcp_user_timeout": 15000,
+            },
         )
         engine.dialect.do_ping = _ping_unless_just_used  # type: ignore[method-assign]
         event.listen(engine, "checkin", _note_checkin)

@@ -8,12 +8,18 @@ more than the driver's own call. :func:`first_row` sends a Core statement compil
 the connection's own dialect on the DBAPI cursor of that same connection (so inside the
 session's transaction), and keeps what callers rely on:
 
-* a driver error comes out as SQLAlchemy's (``DBAPIError.instance``), and a lost server
-  invalidates the connection, so :mod:`db.errors` says its sentence and the pool reconnects;
-* parameters are converted by their types' bind processors, as SQLAlchemy converts them;
-* a connection whose statements someone listens to (``before_cursor_execute``: the bench
-  traces, the tests' statement counts), or a statement the plain path cannot render (an
+* a driver error comes out as SQLAlchemy's (``DBAPIError.instance``, parameters hidden when
+  the engine hides them), and a lost server invalidates the connection, so :mod:`db.errors`
+  says its sentence and the pool reconnects (the other pooled connections are checked by the
+  pre-ping, ``db.engine``); an interrupt invalidates it too, as SQLAlchemy does;
+* parameters are converted by their types' bind processors; a value a processor refuses is
+  SQLAlchemy's ``StatementError``;
+* a connection whose statements someone watches (cursor or error listeners: the bench traces,
+  the tests' statement counts; echo), or a statement the plain path cannot render (an
   expanding IN, escaped names), goes through ``Connection.execute`` as usual.
+
+What it does not do, and the one statement sent this way does not need: Python-side column
+defaults (every column is given) and result processors (it returns integers and text).
 """
 
 from __future__ import annotations
@@ -54,14 +60,17 @@ def first_row(
 
     ``statement`` must be a long-lived object (built once, e.g. under ``functools.cache``):
     its compiled form is kept by identity."""
-    direct = None if connection.dispatch.before_cursor_execute else _compiled(connection, statement)
+    direct = None if _watched(connection) else _compiled(connection, statement)
     if direct is None:
         row = connection.execute(statement, params).first()
         return None if row is None else tuple(row)
-    values = {**direct.fixed, **params}
-    for name, process in direct.processors.items():
-        values[name] = process(values[name])
     sql = direct.sql
+    values = {**direct.fixed, **params}
+    try:
+        for name, process in direct.processors.items():
+            values[name] = process(values[name])
+    except Exception as exc:
+        raise sa_exc.StatementError(str(exc), sql, values, exc) from exc
     dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection is not None
     cursor = dbapi_connection.cursor()
@@ -70,8 +79,22 @@ def first_row(
         return cursor.fetchone()
     except connection.dialect.loaded_dbapi.Error as exc:
         raise _as_sqlalchemy_error(connection, exc, sql, values, cursor) from exc
+    except (KeyboardInterrupt, SystemExit, GeneratorExit) as exc:
+        connection.invalidate(exc)  # the server may be mid-statement: never reuse it
+        raise
     finally:
         cursor.close()
+
+
+def _watched(connection: Connection) -> bool:
+    """Someone sees this connection's statements or errors: let SQLAlchemy show them."""
+    dispatch = connection.dispatch
+    return bool(
+        dispatch.before_cursor_execute
+        or dispatch.after_cursor_execute
+        or connection.dialect.dispatch.handle_error
+        or connection.engine.echo
+    )
 
 
 def _compiled(connection: Connection, statement: Executable) -> _Direct | None:
@@ -88,7 +111,7 @@ def _compile(dialect: Dialect, statement: Executable) -> _Direct | None:
     if dialect.paramstyle != "pyformat" or compiled.positional or compiled.escaped_bind_names:
         return None
     processors: Processors = {}
-    for name, bind in compiled.binds.items():
+    for bind, name in compiled.bind_names.items():  # name: as rendered and in ``params``
         if bind.expanding or bind.literal_execute:
             return None
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -111,6 +134,7 @@ def _as_sqlalchemy_error(
         values,
         exc,  # type: ignore[arg-type]
         dialect.loaded_dbapi.Error,
+        hide_parameters=connection.engine.hide_parameters,
         connection_invalidated=lost,
         dialect=dialect,
     )

@@ -43,7 +43,7 @@ from desktop_perizinan.workflow.placeholders import format_number, number_values
 _COUNTER = NumberCounter.__table__
 _AGENDA = AgendaEntry.__table__
 _BOOK = NumberBook.__table__
-#: Every other column of a new line, so the returned object needs no refresh query.
+#: Every other column of a new line, given explicitly (the statement sets each column itself).
 _PLAIN_LINE: dict[str, object] = {
     "imported": False,
     "voided": False,

@@ -26,13 +26,14 @@ from lan_support import (
     nik,
     office_problems,
     open_office,
+    stored_cases,
     victim_intakes,
     victim_numbering,
 )
 from sqlalchemy import select
 
 from desktop_perizinan.db.engine import Database
-from desktop_perizinan.db.models import AgendaEntry, Case, NumberBook
+from desktop_perizinan.db.models import AgendaEntry, NumberBook
 
 pytestmark = pytest.mark.slow
 
@@ -46,15 +47,6 @@ def kill_when(ready, process, *, delay: float = 0.0) -> None:
     os.kill(process.pid, signal.SIGKILL)
     process.join(timeout=60)
     assert process.exitcode == -signal.SIGKILL
-
-
-def stored_cases(url: str) -> dict[int, str | None]:
-    db = Database(url)
-    try:
-        with db.reading() as session:
-            return dict(session.execute(select(Case.id, Case.reg_number)).all())
-    finally:
-        db.dispose()
 
 
 def book_numbers(url: str, code: str) -> list[str]:

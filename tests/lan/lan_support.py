@@ -471,6 +471,16 @@ def office_problems(url: str) -> list[str]:
     return problems
 
 
+def stored_cases(url: str) -> dict[int, str | None]:
+    """Every case in the office by id, with its registration number."""
+    db = Database(url)
+    try:
+        with db.reading() as session:
+            return dict(session.execute(select(Case.id, Case.reg_number)).all())
+    finally:
+        db.dispose()
+
+
 def counts(url: str) -> dict[str, int]:
     """Row counts of the tables a use case writes to."""
     from desktop_perizinan.db.models import Attachment, Document, DocumentVersion

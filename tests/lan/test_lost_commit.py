@@ -21,6 +21,7 @@ from lan_support import (
     nik,
     office_problems,
     open_office,
+    stored_cases,
 )
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
@@ -29,7 +30,7 @@ from wire_cut import WireCut
 from desktop_perizinan.db import commit_outcome
 from desktop_perizinan.db.engine import UNKNOWN_OUTCOME, Database
 from desktop_perizinan.db.errors import LOST_CONNECTION
-from desktop_perizinan.db.models import AgendaEntry, Case
+from desktop_perizinan.db.models import AgendaEntry
 from desktop_perizinan.errors import DatabaseError
 from desktop_perizinan.services.casework import ActRequest
 
@@ -60,15 +61,6 @@ def submit(services, clerk, index: int):
     return services.intake.submit(
         clerk, intake_request(services, KESENIAN, nik(70, index), f"Pemohon Kabel {index}")
     )
-
-
-def stored_cases(url: str) -> dict[int, str | None]:
-    db = Database(url)
-    try:
-        with db.reading() as session:
-            return dict(session.execute(select(Case.id, Case.reg_number)).all())
-    finally:
-        db.dispose()
 
 
 def test_a_commit_that_took_effect_is_confirmed_to_the_clerk(office) -> None:

@@ -24,13 +24,12 @@ from lan_support import (
     open_office,
     pc_intakes_until,
     processes,
+    stored_cases,
 )
 from pgserver import ClusterError, ThrowawayCluster, find_bindir, in_ci
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
-from desktop_perizinan.db.engine import Database
 from desktop_perizinan.db.errors import LOST_CONNECTION
-from desktop_perizinan.db.models import Case
 from desktop_perizinan.errors import DatabaseError
 from desktop_perizinan.services import audit
 from desktop_perizinan.services.app import Services
@@ -179,10 +178,7 @@ def test_two_pcs_keep_working_through_a_server_restart(office):
     confirmed = [case for _s, _pc, (done, _f, _a) in results for case in done]
     failures = [f for _s, _pc, (_d, failed, _a) in results for f in failed]
     assert failures, "the outage should have been noticed"
-    db = Database(url)
-    with db.reading() as session:
-        stored = dict(session.execute(select(Case.id, Case.reg_number)).all())
-    db.dispose()
+    stored = stored_cases(url)
     assert all(stored.get(case_id) == reg for case_id, reg in confirmed)
     assert len(stored) == len(confirmed)  # a failed intake left nothing behind
     assert office_problems(url) == []

@@ -5,14 +5,15 @@ with a broken connection and no answer, while the server may already have made t
 transaction durable. Telling the clerk "nothing was saved" then is wrong: she types the
 application again and the office has two cases, the first with a registration number no resi
 was ever printed for. PostgreSQL answers the question exactly (``pg_xact_status``, made for
-this): each ``Database.transaction()`` learns its transaction id when it begins, and a COMMIT lost on
-the wire is looked up by that id once the server answers again.
+this): each ``Database.transaction()`` learns its transaction id when it begins, and a COMMIT
+lost on the wire is looked up by that id once the server answers again.
 
 The id costs no extra round trip: psycopg opens a transaction by sending ``BEGIN`` on its own
-before the first statement; here that ``BEGIN`` is sent together with the id query in one
-message, after which psycopg sees the transaction open and sends nothing more. Where the
-connection is set up differently (an isolation level, pipeline mode), the id is asked in a
-statement of its own.
+before the first statement; here that same ``BEGIN`` (with the connection's isolation level,
+read-only and deferrable settings) is sent together with the id query in one message, after
+which psycopg sees the transaction open and sends nothing more. Where psycopg would send no
+``BEGIN`` (autocommit, pipeline mode) or the message fails, the id is asked in a statement of
+its own.
 """
 
 from __future__ import annotations

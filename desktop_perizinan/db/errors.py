@@ -148,7 +148,7 @@ def translate_error(exc: BaseException, where: str = "") -> DatabaseError | None
         return DatabaseError(
             f"Disk tempat basis data penuh{at}. {nothing_saved}. Kosongkan ruang disk, lalu ulangi."
         )
-    if "during recovery" in text or (state == "25006" and isinstance(exc, sa_exc.DBAPIError)):
+    if "during recovery" in text or state == "25006":  # PostgreSQL: SQLite has no SQLSTATE
         return DatabaseError(
             f"Server basis data hanya menerima pembacaan{at} (server cadangan, sedang pemulihan, "
             "atau diatur hanya-baca). Hubungi pengelola server; pekerjaan ini tidak tersimpan."
